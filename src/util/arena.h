@@ -1,0 +1,46 @@
+/*
+ * arena.h - region allocation, modelled on PostgreSQL memory contexts.
+ *
+ * Everything a command or a studio request builds (AST, schema model, SQL
+ * text) lives in one arena and is released at once with st_arena_free().
+ * Arenas form a tree: freeing a parent frees its children first.  Foreign
+ * memory (PGresult, libpg_query results) is attached with
+ * st_arena_on_reset() so it cannot leak on an error path.  Allocation
+ * failure aborts the process (like pg_malloc), so callers never check NULL.
+ */
+#ifndef ST_UTIL_ARENA_H
+#define ST_UTIL_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct st_arena st_arena;
+
+/* A new arena; freed with its parent when parent is not NULL. */
+st_arena *st_arena_new(st_arena *parent);
+/* Frees the arena, its children, and runs its reset callbacks (LIFO). */
+void st_arena_free(st_arena *a);
+/* Runs callbacks and releases all memory, but keeps the arena usable. */
+void st_arena_reset(st_arena *a);
+
+void *st_alloc(st_arena *a, size_t size);   /* zeroed, 16-byte aligned */
+void *st_alloc_array(st_arena *a, size_t n, size_t size);
+char *st_strdup(st_arena *a, const char *s);
+char *st_strndup(st_arena *a, const char *s, size_t n);
+void *st_memdup(st_arena *a, const void *p, size_t n);
+char *st_strfmt(st_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *st_vstrfmt(st_arena *a, const char *fmt, va_list ap);
+
+/* Call fn(arg) when the arena is reset or freed. */
+void st_arena_on_reset(st_arena *a, void (*fn)(void *), void *arg);
+
+/* Bytes handed out so far (for benchmarks and tests). */
+size_t st_arena_used(const st_arena *a);
+
+/* Process-wide allocation helpers that abort on failure. */
+void *st_xmalloc(size_t n);
+void *st_xrealloc(void *p, size_t n);
+char *st_xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * fs.c - POSIX file helpers.
+ */
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int
+st_file_read(st_ctx *cx, const char *path, char **out, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return st_err_set(cx, ST_ENOTFOUND,
+					  "could not open file \"%s\": %s", path,
+					  strerror(errno));
+		return st_err_set(cx, ST_ERROR, "could not open file \"%s\": %s",
+				  path, strerror(errno));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return st_err_set(cx, ST_ERROR, "\"%s\" is not a regular file",
+				  path);
+	}
+	if ((unsigned long long)st.st_size > ST_FS_MAX_FILE) {
+		close(fd);
+		st_err_set(cx, ST_ERROR, "file \"%s\" is too large (%lld bytes)",
+			   path, (long long)st.st_size);
+		st_err_detail(cx, "strata reads files of at most %u MiB.",
+			      ST_FS_MAX_FILE / (1024 * 1024));
+		return cx->err;
+	}
+	buf = st_alloc(cx->arena, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return st_err_set(cx, ST_ERROR,
+					  "could not read file \"%s\": %s",
+					  path, strerror(errno));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	if (len)
+		*len = got;
+	return 0;
+}
+
+int
+st_file_write(st_ctx *cx, const char *path, const char *data, size_t len)
+{
+	char *tmp = st_strfmt(cx->arena, "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t done = 0;
+
+	if (fd < 0)
+		return st_err_set(cx, ST_ERROR, "could not create file \"%s\": %s",
+				  path, strerror(errno));
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			unlink(tmp);
+			return st_err_set(cx, ST_ERROR,
+					  "could not write file \"%s\": %s",
+					  path, strerror(e));
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		return st_err_set(cx, ST_ERROR, "could not write file \"%s\": %s",
+				  path, strerror(e));
+	}
+	return 0;
+}
+
+bool
+st_path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+bool
+st_path_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool
+st_path_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *
+st_path_join(st_arena *a, const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	if (!n || (name[0] == '/'))
+		return st_strdup(a, name);
+	if (dir[n - 1] == '/')
+		return st_strfmt(a, "%s%s", dir, name);
+	return st_strfmt(a, "%s/%s", dir, name);
+}
+
+char *
+st_path_dirname(st_arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return st_strdup(a, ".");
+	if (slash == path)
+		return st_strdup(a, "/");
+	return st_strndup(a, path, (size_t)(slash - path));
+}
+
+const char *
+st_path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int
+st_mkdir_p(st_ctx *cx, const char *path)
+{
+	char *p = st_strdup(cx->arena, path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return st_err_set(cx, ST_ERROR,
+					  "could not create directory \"%s\": %s",
+					  p, strerror(errno));
+		*s = '/';
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return st_err_set(cx, ST_ERROR,
+				  "could not create directory \"%s\": %s", p,
+				  strerror(errno));
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+st_dir_list(st_ctx *cx, const char *dir, st_vec *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return st_err_set(cx, errno == ENOENT ? ST_ENOTFOUND : ST_ERROR,
+				  "could not open directory \"%s\": %s", dir,
+				  strerror(errno));
+	st_vec_init(out, cx->arena);
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		st_vec_push(out, st_strdup(cx->arena, e->d_name));
+	}
+	closedir(d);
+	st_vec_sort(out, cmp_str);
+	return 0;
+}
