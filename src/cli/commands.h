@@ -12,4 +12,28 @@ typedef int (*st_cmd_fn)(st_cli *cli, int argc, char **argv);
 
 /* Declarations are added here as command files land. */
 
+/* migration runner (cmd_migrate_deploy.c ... cmd_db_execute.c) */
+int cmd_migrate_deploy(st_cli *cli, int argc, char **argv);
+int cmd_migrate_status(st_cli *cli, int argc, char **argv);
+int cmd_migrate_resolve(st_cli *cli, int argc, char **argv);
+int cmd_db_execute(st_cli *cli, int argc, char **argv);
+
+/* local database and seeding (cmd_db_start.c ... cmd_db_seed.c) */
+int cmd_db_start(st_cli *cli, int argc, char **argv);
+int cmd_db_stop(st_cli *cli, int argc, char **argv);
+int cmd_db_status(st_cli *cli, int argc, char **argv);
+int cmd_db_seed(st_cli *cli, int argc, char **argv);
+
+/* schema diff (cmd_migrate_diff.c, src/sqlschema/) */
+int cmd_migrate_diff(st_cli *cli, int argc, char **argv);
+
+/* schema validation (cmd_validate.c, src/psl/validate*.c) */
+int cmd_validate(st_cli *cli, int argc, char **argv);
+
+/* schema formatter (cmd_format.c, src/psl/format.c) */
+int cmd_format(st_cli *cli, int argc, char **argv);
+
+/* web data browser (cmd_db_studio.c, src/studio/) */
+int cmd_db_studio(st_cli *cli, int argc, char **argv);
+
 #endif

@@ -22,6 +22,18 @@ typedef struct cmd_row {
 } cmd_row;
 
 static const cmd_row commands[] = {
+	{ NULL, "validate", cmd_validate, "Check the Prisma schema for errors" },
+	{ NULL, "format", cmd_format, "Format the Prisma schema files like prisma format" },
+	{ "migrate", "deploy", cmd_migrate_deploy, "Apply pending migrations to the database" },
+	{ "migrate", "status", cmd_migrate_status, "Compare the migrations folder with the database" },
+	{ "migrate", "resolve", cmd_migrate_resolve, "Mark a migration as applied or rolled back" },
+	{ "migrate", "diff", cmd_migrate_diff, "Compare two schemas: summary or SQL migration" },
+	{ "db", "execute", cmd_db_execute, "Run a SQL script against the database" },
+	{ "db", "start", cmd_db_start, "Start a local PostgreSQL for this project" },
+	{ "db", "stop", cmd_db_stop, "Stop the local PostgreSQL" },
+	{ "db", "status", cmd_db_status, "Is the local PostgreSQL running, and where" },
+	{ "db", "seed", cmd_db_seed, "Fill the database with seed data" },
+	{ "db", "studio", cmd_db_studio, "Browse and edit the database in a web page" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -1,0 +1,249 @@
+/*
+ * names.c - Prisma's default constraint names for PostgreSQL (63-byte
+ * identifiers), and the validator's checks that explicit and default
+ * names fit and do not clash (Prisma's "constraint namespaces").
+ */
+#include <string.h>
+
+#include "psl/model.h"
+#include "psl/validate_int.h"
+#include "util/strbuf.h"
+
+/* ==== default names ==== */
+
+/* Largest n <= len such that s[n] starts a UTF-8 character. */
+static size_t
+floor_char_boundary(const char *s, size_t len, size_t n)
+{
+	if (n >= len)
+		return len;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+char *
+st_psl_default_constraint_name(st_arena *a, const char *table,
+			       const char *const *cols, size_t ncols,
+			       const char *suffix)
+{
+	st_strbuf sb;
+	size_t limit, slen = strlen(suffix) + 1;
+
+	st_strbuf_init_arena(&sb, a);
+	st_strbuf_adds(&sb, table);
+	if (strcmp(suffix, "pkey") != 0) {
+		st_strbuf_addch(&sb, '_');
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				st_strbuf_addch(&sb, '_');
+			st_strbuf_adds(&sb, cols[i]);
+		}
+	}
+	limit = ST_PSL_MAX_IDENT - slen;
+	if (sb.len >= limit)
+		st_strbuf_setlen(&sb, floor_char_boundary(sb.buf, sb.len, limit));
+	st_strbuf_addch(&sb, '_');
+	st_strbuf_adds(&sb, suffix);
+	return st_strbuf_detach(&sb, NULL);
+}
+
+char *
+st_psl_name_pk(st_arena *a, const char *table)
+{
+	return st_psl_default_constraint_name(a, table, NULL, 0, "pkey");
+}
+
+char *
+st_psl_name_unique(st_arena *a, const char *table, const char *const *cols,
+		   size_t ncols)
+{
+	return st_psl_default_constraint_name(a, table, cols, ncols, "key");
+}
+
+char *
+st_psl_name_index(st_arena *a, const char *table, const char *const *cols,
+		  size_t ncols)
+{
+	return st_psl_default_constraint_name(a, table, cols, ncols, "idx");
+}
+
+char *
+st_psl_name_fk(st_arena *a, const char *table, const char *const *cols,
+	       size_t ncols)
+{
+	return st_psl_default_constraint_name(a, table, cols, ncols, "fkey");
+}
+
+/* ==== namespace checks ==== */
+
+static const char *
+index_attr_name(const st_psl_rindex *ix)
+{
+	switch (ix->kind) {
+	case ST_PSL_IDX_PRIMARY:
+		return ix->field_level ? "@id" : "@@id";
+	case ST_PSL_IDX_UNIQUE:
+		return ix->field_level ? "@unique" : "@@unique";
+	case ST_PSL_IDX_FULLTEXT:
+		return "@@fulltext";
+	default:
+		return "@@index";
+	}
+}
+
+static void
+count(st_map *m, const char *key)
+{
+	size_t n = (size_t)st_map_get(m, key);
+
+	st_map_put(m, key, (void *)(n + 1));
+}
+
+static size_t
+counted(st_map *m, const char *key)
+{
+	return (size_t)st_map_get(m, key);
+}
+
+static const char *
+global_key(psl__v *v, const st_psl_rmodel *m, const char *name)
+{
+	return st_strfmt(v->a, "%s\x1f%s", m->schema ? m->schema : "", name);
+}
+
+static const char *
+local_key(psl__v *v, const st_psl_rmodel *m, const char *name)
+{
+	return st_strfmt(v->a, "%s\x1f%s", m->name, name);
+}
+
+static void
+too_long(psl__v *v, const st_psl_rmodel *m, const char *map,
+	 const char *attr, st_span span)
+{
+	if (map && strlen(map) > ST_PSL_MAX_IDENT)
+		psl__err(v, span,
+			 "Error validating model \"%s\": The constraint name '%s' "
+			 "specified in the `map` argument for the `%s` constraint "
+			 "is too long for your chosen provider. The maximum "
+			 "allowed length is %d bytes.",
+			 m->name, map, attr, ST_PSL_MAX_IDENT);
+}
+
+static void
+clash(psl__v *v, const st_psl_rmodel *m, const char *name, const char *attr,
+      st_span span, st_map *global, st_map *local)
+{
+	static const char tail[] = "Please provide a different name using "
+				   "the `map` argument.";
+
+	if (global && counted(global, global_key(v, m, name)) > 1)
+		psl__err(v, span,
+			 "Error parsing attribute \"%s\": The given constraint "
+			 "name `%s` has to be unique in the following namespace: "
+			 "global for primary key, indexes and unique constraints. "
+			 "%s", attr, name, tail);
+	if (counted(local, local_key(v, m, name)) > 1)
+		psl__err(v, span,
+			 "Error parsing attribute \"%s\": The given constraint "
+			 "name `%s` has to be unique in the following namespace: "
+			 "on model `%s` for primary key, indexes, unique "
+			 "constraints and foreign keys. %s", attr, name, m->name,
+			 tail);
+}
+
+void
+psl__names_check(psl__v *v)
+{
+	st_psl_model *mm = v->m;
+	st_map global, local, tables, enums;
+
+	st_map_init(&global, v->a);
+	st_map_init(&local, v->a);
+	st_map_init(&tables, v->a);
+	st_map_init(&enums, v->a);
+
+	/* database names of models/views and enums */
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		st_psl_rmodel *m = mm->models[i];
+		const char *key = global_key(v, m, m->db_name);
+		st_psl_rmodel *prev = st_map_get(&tables, key);
+
+		if (prev) {
+			const st_psl_attr *map = st_psl_block_attr(m->ast, "map");
+
+			psl__err(v, map ? map->span : m->name_span,
+				 "The %s with database name \"%s\" could not be "
+				 "defined because another model or view with this "
+				 "name exists: \"%s\"", m->is_view ? "view" : "model",
+				 m->db_name, prev->name);
+		} else {
+			st_map_put(&tables, key, m);
+		}
+	}
+	for (size_t i = 0; i < mm->nenums; i++) {
+		st_psl_renum *e = mm->enums[i];
+		const char *key = st_strfmt(v->a, "%s\x1f%s",
+					    e->schema ? e->schema : "", e->db_name);
+		st_psl_renum *prev = st_map_get(&enums, key);
+
+		if (prev) {
+			const st_psl_attr *map = st_psl_block_attr(e->ast, "map");
+
+			psl__err(v, map ? map->span : e->span,
+				 "An enum with the same database name is already "
+				 "defined.");
+		} else {
+			st_map_put(&enums, key, e);
+		}
+	}
+
+	/* fill the namespaces */
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		st_psl_rmodel *m = mm->models[i];
+
+		if (m->pk) {
+			count(&global, global_key(v, m, m->pk->db_name));
+			count(&local, local_key(v, m, m->pk->db_name));
+		}
+		for (size_t j = 0; j < m->nindexes; j++) {
+			count(&global, global_key(v, m, m->indexes[j]->db_name));
+			count(&local, local_key(v, m, m->indexes[j]->db_name));
+		}
+		for (size_t j = 0; j < m->nfields; j++) {
+			st_psl_rrel *r = m->fields[j]->rel;
+
+			if (r && r->holds_fk && r->fk_name)
+				count(&local, local_key(v, m, r->fk_name));
+		}
+	}
+
+	/* report, in model order */
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		st_psl_rmodel *m = mm->models[i];
+
+		if (m->pk) {
+			too_long(v, m, m->pk->map, index_attr_name(m->pk),
+				 m->pk->span);
+			clash(v, m, m->pk->db_name, index_attr_name(m->pk),
+			      m->pk->span, &global, &local);
+		}
+		for (size_t j = 0; j < m->nindexes; j++) {
+			st_psl_rindex *ix = m->indexes[j];
+
+			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
+			clash(v, m, ix->db_name, index_attr_name(ix), ix->span,
+			      &global, &local);
+		}
+		for (size_t j = 0; j < m->nfields; j++) {
+			st_psl_rrel *r = m->fields[j]->rel;
+
+			if (!r || !r->holds_fk || !r->fk_name)
+				continue;
+			too_long(v, m, r->map, "@relation", r->span);
+			clash(v, m, r->fk_name, "@relation", r->span, NULL,
+			      &local);
+		}
+	}
+}

@@ -1,0 +1,211 @@
+/*
+ * native_types.c - the PostgreSQL connector's @db.* native types: which
+ * Prisma scalar each one goes with, its arguments, and the SQL type it
+ * stands for.  Messages are Prisma's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "psl/validate_int.h"
+
+enum argk { A_NONE, A_OPT1, A_OPT2 };
+
+typedef struct native_row {
+	const char *name;
+	st_psl_scalar scalar;
+	enum argk args;
+	const char *sql;         /* base SQL type */
+} native_row;
+
+static const native_row natives[] = {
+	{ "SmallInt", ST_PSL_T_INT, A_NONE, "SMALLINT" },
+	{ "Integer", ST_PSL_T_INT, A_NONE, "INTEGER" },
+	{ "BigInt", ST_PSL_T_BIGINT, A_NONE, "BIGINT" },
+	{ "Decimal", ST_PSL_T_DECIMAL, A_OPT2, "DECIMAL" },
+	{ "Money", ST_PSL_T_DECIMAL, A_NONE, "MONEY" },
+	{ "Inet", ST_PSL_T_STRING, A_NONE, "INET" },
+	{ "Oid", ST_PSL_T_INT, A_NONE, "OID" },
+	{ "Citext", ST_PSL_T_STRING, A_NONE, "CITEXT" },
+	{ "Real", ST_PSL_T_FLOAT, A_NONE, "REAL" },
+	{ "DoublePrecision", ST_PSL_T_FLOAT, A_NONE, "DOUBLE PRECISION" },
+	{ "VarChar", ST_PSL_T_STRING, A_OPT1, "VARCHAR" },
+	{ "Char", ST_PSL_T_STRING, A_OPT1, "CHAR" },
+	{ "Text", ST_PSL_T_STRING, A_NONE, "TEXT" },
+	{ "ByteA", ST_PSL_T_BYTES, A_NONE, "BYTEA" },
+	{ "Timestamp", ST_PSL_T_DATETIME, A_OPT1, "TIMESTAMP" },
+	{ "Timestamptz", ST_PSL_T_DATETIME, A_OPT1, "TIMESTAMPTZ" },
+	{ "Date", ST_PSL_T_DATETIME, A_NONE, "DATE" },
+	{ "Time", ST_PSL_T_DATETIME, A_OPT1, "TIME" },
+	{ "Timetz", ST_PSL_T_DATETIME, A_OPT1, "TIMETZ" },
+	{ "Boolean", ST_PSL_T_BOOLEAN, A_NONE, "BOOLEAN" },
+	{ "Bit", ST_PSL_T_STRING, A_OPT1, "BIT" },
+	{ "VarBit", ST_PSL_T_STRING, A_OPT1, "VARBIT" },
+	{ "Uuid", ST_PSL_T_STRING, A_NONE, "UUID" },
+	{ "Xml", ST_PSL_T_STRING, A_NONE, "XML" },
+	{ "Json", ST_PSL_T_JSON, A_NONE, "JSON" },
+	{ "JsonB", ST_PSL_T_JSON, A_NONE, "JSONB" },
+};
+
+const char *
+st_psl_scalar_name(st_psl_scalar t)
+{
+	static const char *const names[] = {
+		"String", "Int", "BigInt", "Float", "Decimal", "Boolean",
+		"DateTime", "Json", "Bytes", "Unsupported", "Enum", "Relation",
+	};
+
+	return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+const char *
+st_psl_default_sql_type(st_psl_scalar t)
+{
+	switch (t) {
+	case ST_PSL_T_STRING: return "TEXT";
+	case ST_PSL_T_INT: return "INTEGER";
+	case ST_PSL_T_BIGINT: return "BIGINT";
+	case ST_PSL_T_FLOAT: return "DOUBLE PRECISION";
+	case ST_PSL_T_DECIMAL: return "DECIMAL(65,30)";
+	case ST_PSL_T_BOOLEAN: return "BOOLEAN";
+	case ST_PSL_T_DATETIME: return "TIMESTAMP(3)";
+	case ST_PSL_T_JSON: return "JSONB";
+	case ST_PSL_T_BYTES: return "BYTEA";
+	default: return NULL;
+	}
+}
+
+static const native_row *
+find_native(const char *name)
+{
+	for (size_t i = 0; i < sizeof(natives) / sizeof(natives[0]); i++)
+		if (!strcmp(natives[i].name, name))
+			return &natives[i];
+	return NULL;
+}
+
+/* "(a, b)" as written, for messages. */
+static const char *
+args_text(psl__v *v, const st_psl_attr *a)
+{
+	st_strbuf sb;
+
+	st_strbuf_init_arena(&sb, v->a);
+	st_strbuf_addch(&sb, '(');
+	for (size_t i = 0; i < a->args.n; i++) {
+		if (i)
+			st_strbuf_adds(&sb, ", ");
+		if (a->args.items[i]->value)
+			st_strbuf_adds(&sb, a->args.items[i]->value->raw);
+	}
+	st_strbuf_addch(&sb, ')');
+	return st_strbuf_detach(&sb, NULL);
+}
+
+static bool
+nonneg_int(const st_psl_arg *arg, long *out)
+{
+	const st_psl_expr *e = arg->value;
+	char *end;
+
+	if (!e || arg->name.name || e->kind != ST_PSL_EXPR_NUMBER || e->is_float ||
+	    e->str[0] == '-')
+		return false;
+	*out = strtol(e->str, &end, 10);
+	return *end == '\0';
+}
+
+void
+psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
+{
+	const char *dot = strchr(a->name.name, '.');
+	const char *prefix = st_strndup(v->a, a->name.name,
+					(size_t)(dot - a->name.name));
+	const char *tname = dot + 1;
+	const native_row *row;
+	const char *ds = v->m->datasource ? v->m->datasource->name : NULL;
+	st_psl_native *n;
+	size_t nargs = a->has_args ? a->args.n : 0;
+
+	if (!ds || strcmp(prefix, ds) != 0) {
+		if (ds)
+			psl__err(v, a->span,
+				 "The prefix %s is invalid. It must be equal to the "
+				 "name of an existing datasource e.g. %s. Did you "
+				 "mean to use %s.%s?", prefix, ds, ds, tname);
+		else
+			psl__err(v, a->span,
+				 "Attribute not known: \"@%s\".", a->name.name);
+		return;
+	}
+	row = find_native(tname);
+	if (!row) {
+		psl__err(v, a->span,
+			 "Native type %s is not supported for postgresql "
+			 "connector.", tname);
+		return;
+	}
+	if (f->type == ST_PSL_T_ENUM || f->type == ST_PSL_T_UNSUPPORTED ||
+	    f->type == ST_PSL_T_RELATION || row->scalar != f->type) {
+		psl__err(v, a->span,
+			 "Native type %s is not compatible with declared field "
+			 "type %s, expected field type %s.", tname,
+			 f->type == ST_PSL_T_ENUM ? f->type_name
+						  : st_psl_scalar_name(f->type),
+			 st_psl_scalar_name(row->scalar));
+		return;
+	}
+
+	n = st_alloc(v->a, sizeof(*n));
+	n->name = tname;
+	n->span = a->span;
+	switch (row->args) {
+	case A_NONE:
+		if (nargs) {
+			psl__err(v, a->span,
+				 "Native type %s takes 0 arguments, but received "
+				 "%zu.", tname, nargs);
+			return;
+		}
+		n->sql_type = row->sql;
+		break;
+	case A_OPT1:
+		if (nargs > 1) {
+			psl__err(v, a->span,
+				 "Native type %s takes 1 optional arguments, but "
+				 "received %zu.", tname, nargs);
+			return;
+		}
+		if (nargs == 1 && !nonneg_int(a->args.items[0], &n->args[0])) {
+			psl__err(v, a->span,
+				 "Expected a nonnegative integer, but found %s.",
+				 args_text(v, a));
+			return;
+		}
+		n->nargs = nargs;
+		n->sql_type = nargs ? st_strfmt(v->a, "%s(%ld)", row->sql,
+						 n->args[0])
+				    : row->sql;
+		break;
+	case A_OPT2:
+		if (nargs > 2) {
+			psl__err(v, a->span,
+				 "Native type %s takes 2 optional arguments, but "
+				 "received %zu.", tname, nargs);
+			return;
+		}
+		if (nargs == 1 || (nargs == 2 &&
+		    (!nonneg_int(a->args.items[0], &n->args[0]) ||
+		     !nonneg_int(a->args.items[1], &n->args[1])))) {
+			psl__err(v, a->span,
+				 "Expected two nonnegative integers, but found %s.",
+				 args_text(v, a));
+			return;
+		}
+		n->nargs = nargs;
+		n->sql_type = nargs ? st_strfmt(v->a, "%s(%ld,%ld)", row->sql,
+						 n->args[0], n->args[1])
+				    : row->sql;
+		break;
+	}
+	f->native = n;
+}

@@ -1,0 +1,1093 @@
+/*
+ * parser.c - Prisma schema language parser: st_source -> st_psl_file.
+ *
+ * A hand-written, single-pass emulation of Prisma's pest grammar
+ * (datamodel.pest), line by line: every line of a block is a field, an
+ * enum value, a key = value, a block attribute, a comment, blank, or an
+ * invalid line that gets Prisma's error and is skipped.  A block without
+ * its closing "}" fails as a whole, and its lines are read again at the top
+ * level, exactly as the PEG grammar does, so the errors match Prisma's.
+ * Diagnostics raised inside an alternative that fails are rolled back.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "psl/lexer.h"
+#include "psl/psl.h"
+
+typedef struct parser {
+	st_ctx *cx;
+	const st_source *src;
+	const char *s;
+	size_t len;
+	size_t nerrors;
+	size_t fail_from;   /* a block starting at or after this offset cannot
+	                     * find its "}" (a scan from here reached EOF) */
+	size_t last_rbrace; /* offset of the last '}' (SIZE_MAX when none) */
+	unsigned depth;
+	bool too_deep;
+} parser;
+
+/* A rollback point for diagnostics. */
+typedef struct mark {
+	size_t ndiags, nerrors;
+} mark;
+
+static mark
+mark_get(const parser *p)
+{
+	mark m = { p->cx->diags.len, p->nerrors };
+
+	return m;
+}
+
+static void
+mark_reset(parser *p, mark m)
+{
+	if (p->cx->diags.len > m.ndiags)
+		p->cx->diags.len = m.ndiags;
+	p->nerrors = m.nerrors;
+}
+
+static st_span
+span(const parser *p, size_t a, size_t b)
+{
+	st_span sp = { p->src, a, b };
+
+	return sp;
+}
+
+static void serr(parser *p, size_t a, size_t b, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+serr(parser *p, size_t a, size_t b, const char *fmt, ...)
+{
+	va_list ap;
+	st_diag *d;
+
+	if (p->nerrors++ >= ST_PSL_MAX_ERRORS)
+		return;
+	d = st_diag_add(p->cx, ST_SEV_ERROR, span(p, a, b), "%s", "");
+	va_start(ap, fmt);
+	d->msg = st_vstrfmt(p->cx->arena, fmt, ap);
+	va_end(ap);
+	d->code = ST_PSL_PCODE;
+}
+
+static size_t
+ws(const parser *p, size_t pos)
+{
+	return psl__ws(p->s, p->len, pos);
+}
+
+static bool
+at(const parser *p, size_t pos, char c)
+{
+	return pos < p->len && p->s[pos] == c;
+}
+
+static bool
+at_str(const parser *p, size_t pos, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return pos + n <= p->len && memcmp(p->s + pos, lit, n) == 0;
+}
+
+static const char *
+text(const parser *p, size_t a, size_t b)
+{
+	return st_strndup(p->cx->arena, p->s + a, b - a);
+}
+
+static st_psl_ident
+ident(const parser *p, size_t a, size_t b)
+{
+	st_psl_ident id = { text(p, a, b), span(p, a, b) };
+
+	return id;
+}
+
+/* End of the text of a line starting at pos, trailing blanks removed. */
+static size_t
+trim_end(const parser *p, size_t a, size_t b)
+{
+	while (b > a && (p->s[b - 1] == ' ' || p->s[b - 1] == '\t'))
+		b--;
+	return b;
+}
+
+/* ==== expressions ==== */
+
+static st_psl_expr *expr(parser *p, size_t pos, size_t *end);
+
+static st_psl_expr *
+new_expr(parser *p, st_psl_expr_kind kind, size_t a, size_t b)
+{
+	st_psl_expr *e = st_alloc(p->cx->arena, sizeof(*e));
+
+	e->kind = kind;
+	e->span = span(p, a, b);
+	e->raw = text(p, a, b);
+	return e;
+}
+
+/*
+ * argument = named_argument | empty_argument | expression
+ * named_argument = identifier ":" expression ; empty_argument = identifier ":"
+ * With names_only (object entries) only named_argument is accepted.
+ */
+static st_psl_arg *
+argument(parser *p, size_t pos, size_t *end, bool names_only)
+{
+	st_psl_arg *a;
+	size_t ie = psl__ident(p->s, p->len, pos);
+	st_psl_expr *e;
+
+	if (ie > pos) {
+		size_t c = ws(p, ie);
+
+		if (at(p, c, ':')) {
+			size_t v = ws(p, c + 1), ve;
+
+			a = st_alloc(p->cx->arena, sizeof(*a));
+			a->name = ident(p, pos, ie);
+			e = expr(p, v, &ve);
+			if (e) {
+				a->value = e;
+				*end = ve;
+			} else if (names_only) {
+				return NULL;
+			} else {
+				*end = c + 1;
+			}
+			a->span = span(p, pos, *end);
+			return a;
+		}
+	}
+	if (names_only)
+		return NULL;
+	e = expr(p, pos, end);
+	if (!e)
+		return NULL;
+	a = st_alloc(p->cx->arena, sizeof(*a));
+	a->value = e;
+	a->span = e->span;
+	return a;
+}
+
+/*
+ * "(" (argument ("," argument)*)? ","? ")"  or, for objects,
+ * "{" (entry ("," entry)*)? "}".  pos is at the opening bracket.
+ */
+static bool
+arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
+{
+	char close = object ? '}' : ')';
+	st_vec items = ST_VEC_INIT(p->cx->arena);
+	mark m = mark_get(p);
+	size_t q = ws(p, pos + 1), e;
+	st_psl_arg *a;
+
+	out->trailing_comma = false;
+	a = argument(p, q, &e, object);
+	if (a) {
+		st_vec_push(&items, a);
+		q = ws(p, e);
+		while (at(p, q, ',')) {
+			size_t r = ws(p, q + 1);
+
+			a = argument(p, r, &e, object);
+			if (!a)
+				break;
+			st_vec_push(&items, a);
+			q = ws(p, e);
+		}
+	}
+	if (!object && at(p, q, ',')) {
+		out->trailing_comma = true;
+		q = ws(p, q + 1);
+	}
+	if (!at(p, q, close)) {
+		mark_reset(p, m);
+		return false;
+	}
+	out->items = (st_psl_arg **)items.items;
+	out->n = items.len;
+	out->span = span(p, pos, q + 1);
+	*end = q + 1;
+	return true;
+}
+
+/* "[" (expression ("," expression)*)? "]" */
+static st_psl_expr *
+array(parser *p, size_t pos, size_t *end)
+{
+	st_vec items = ST_VEC_INIT(p->cx->arena);
+	mark m = mark_get(p);
+	size_t q = ws(p, pos + 1), e;
+	st_psl_expr *x = expr(p, q, &e), *arr;
+
+	if (x) {
+		st_vec_push(&items, x);
+		q = ws(p, e);
+		while (at(p, q, ',')) {
+			x = expr(p, ws(p, q + 1), &e);
+			if (!x)
+				break;
+			st_vec_push(&items, x);
+			q = ws(p, e);
+		}
+	}
+	if (!at(p, q, ']')) {
+		mark_reset(p, m);
+		return NULL;
+	}
+	arr = new_expr(p, ST_PSL_EXPR_ARRAY, pos, q + 1);
+	arr->items = (st_psl_expr **)items.items;
+	arr->nitems = items.len;
+	*end = q + 1;
+	return arr;
+}
+
+/*
+ * expression = function_call | array_expression | object_expression |
+ *              numeric_literal | string_literal | path
+ * Nesting deeper than ST_PSL_MAX_DEPTH fails (and sets too_deep).
+ */
+static st_psl_expr *
+expr(parser *p, size_t pos, size_t *end)
+{
+	st_psl_expr *e = NULL;
+	size_t pe, q;
+	bool is_float;
+
+	if (pos >= p->len)
+		return NULL;
+	if (p->depth >= ST_PSL_MAX_DEPTH) {
+		p->too_deep = true;
+		return NULL;
+	}
+	p->depth++;
+	pe = psl__path(p->s, p->len, pos);
+	if (pe > pos) {
+		st_psl_args args;
+
+		q = ws(p, pe);
+		if (at(p, q, '(') && arg_list(p, q, end, &args, false)) {
+			e = new_expr(p, ST_PSL_EXPR_CALL, pos, *end);
+			e->func = ident(p, pos, pe);
+			e->args = args;
+			goto done;
+		}
+	}
+	if (at(p, pos, '[')) {
+		e = array(p, pos, end);
+		if (e)
+			goto done;
+	}
+	if (at(p, pos, '{')) {
+		st_psl_args args;
+
+		if (arg_list(p, pos, end, &args, true)) {
+			e = new_expr(p, ST_PSL_EXPR_OBJECT, pos, *end);
+			e->args = args;
+			goto done;
+		}
+	}
+	q = psl__number(p->s, p->len, pos, &is_float);
+	if (q > pos) {
+		e = new_expr(p, ST_PSL_EXPR_NUMBER, pos, q);
+		e->str = e->raw;
+		e->str_len = q - pos;
+		e->is_float = is_float;
+		*end = q;
+		goto done;
+	}
+	q = psl__string(p->s, p->len, pos);
+	if (q > pos) {
+		e = new_expr(p, ST_PSL_EXPR_STRING, pos, q);
+		p->nerrors += psl__unescape(p->cx, p->src, pos, q, &e->str,
+					    &e->str_len);
+		*end = q;
+		goto done;
+	}
+	if (pe > pos) {
+		e = new_expr(p, ST_PSL_EXPR_CONST, pos, pe);
+		e->str = e->raw;
+		e->str_len = pe - pos;
+		*end = pe;
+	}
+done:
+	p->depth--;
+	return e;
+}
+
+/* ==== attributes, types, comments ==== */
+
+/* field_attribute = "@" path arguments_list?  (block: "@@") */
+static st_psl_attr *
+attribute(parser *p, size_t pos, size_t *end, bool block)
+{
+	size_t r = ws(p, pos + (block ? 2 : 1)), pe, q;
+	st_psl_attr *a;
+
+	if (!at(p, pos, '@') || (block && !at(p, pos + 1, '@')))
+		return NULL;
+	pe = psl__path(p->s, p->len, r);
+	if (pe == r)
+		return NULL;
+	a = st_alloc(p->cx->arena, sizeof(*a));
+	a->name = ident(p, r, pe);
+	a->block = block;
+	*end = pe;
+	q = ws(p, pe);
+	if (at(p, q, '(') && arg_list(p, q, end, &a->args, false))
+		a->has_args = true;
+	a->span = span(p, pos, *end);
+	return a;
+}
+
+/* Zero or more field attributes; returns the position after the last. */
+static size_t
+attributes(parser *p, size_t q, st_psl_attr ***out, size_t *n)
+{
+	st_vec v = ST_VEC_INIT(p->cx->arena);
+	size_t e;
+	st_psl_attr *a;
+
+	while (at(p, q, '@') && (a = attribute(p, q, &e, false))) {
+		st_vec_push(&v, a);
+		q = ws(p, e);
+	}
+	*out = (st_psl_attr **)v.items;
+	*n = v.len;
+	return q;
+}
+
+static st_psl_comment *
+comment(parser *p, size_t pos, size_t *end)
+{
+	bool doc, multi;
+	size_t e = psl__comment(p->s, p->len, pos, &doc, &multi);
+	st_psl_comment *c;
+
+	if (e == pos)
+		return NULL;
+	c = st_alloc(p->cx->arena, sizeof(*c));
+	c->text = text(p, pos, e);
+	c->doc = doc;
+	c->multiline = multi;
+	c->span = span(p, pos, e);
+	*end = e;
+	return c;
+}
+
+/* trailing_comment? NEWLINE: returns the end of the line, or 0 on failure
+ * (0 can never be the end of a line). */
+static size_t
+line_tail(parser *p, size_t q, st_psl_comment **trailing)
+{
+	size_t e, nl;
+
+	*trailing = NULL;
+	if (at(p, q, '/') && (*trailing = comment(p, q, &e)))
+		q = ws(p, e);
+	nl = psl__newline(p->s, p->len, q);
+	return nl > q ? nl : 0;
+}
+
+/* base_type = unsupported_type | identifier */
+static size_t
+base_type(parser *p, size_t pos, st_psl_type *t)
+{
+	size_t e;
+
+	if (at_str(p, pos, "Unsupported(")) {
+		size_t q = ws(p, pos + 12), se = psl__string(p->s, p->len, q);
+
+		if (se > q && at(p, ws(p, se), ')')) {
+			st_psl_expr *x = new_expr(p, ST_PSL_EXPR_STRING, q, se);
+
+			p->nerrors += psl__unescape(p->cx, p->src, q, se, &x->str,
+						    &x->str_len);
+			t->unsupported = true;
+			t->unsupported_arg = x;
+			t->name = ident(p, pos, pos + 11);
+			return ws(p, se) + 1;
+		}
+	}
+	e = psl__ident(p->s, p->len, pos);
+	if (e > pos)
+		t->name = ident(p, pos, e);
+	return e;
+}
+
+/* Legacy type forms, reported once the line parsed. */
+enum { TYPE_OK, TYPE_LEGACY_REQUIRED, TYPE_LEGACY_LIST, TYPE_OPT_LIST };
+
+/*
+ * field_type = base[]? | base[] | base? | base! | "[" base "]" | base
+ * Returns the end, or pos when there is no type.  *raw_end is the end of
+ * the base type text (for the formatter, via the type span).
+ */
+static size_t
+field_type(parser *p, size_t pos, st_psl_type *t, int *legacy)
+{
+	size_t be, r;
+
+	*legacy = TYPE_OK;
+	memset(t, 0, sizeof(*t));
+	be = base_type(p, pos, t);
+	if (be > pos) {
+		r = ws(p, be);
+		t->arity = ST_PSL_REQUIRED;
+		if (at_str(p, r, "[]")) {
+			size_t r2 = ws(p, r + 2);
+
+			t->arity = ST_PSL_LIST;
+			if (at(p, r2, '?')) {
+				*legacy = TYPE_OPT_LIST;
+				r = r2 + 1;
+			} else {
+				r += 2;
+			}
+		} else if (at(p, r, '?')) {
+			t->arity = ST_PSL_OPTIONAL;
+			r++;
+		} else if (at(p, r, '!')) {
+			*legacy = TYPE_LEGACY_REQUIRED;
+			r++;
+		} else {
+			r = be;
+		}
+		t->span = span(p, pos, r);
+		return r;
+	}
+	if (at(p, pos, '[')) {
+		size_t q = ws(p, pos + 1);
+
+		memset(t, 0, sizeof(*t));
+		be = base_type(p, q, t);
+		if (be > q && at(p, ws(p, be), ']')) {
+			r = ws(p, be) + 1;
+			t->arity = ST_PSL_LIST;
+			t->span = span(p, pos, r);
+			*legacy = TYPE_LEGACY_LIST;
+			return r;
+		}
+		memset(t, 0, sizeof(*t));
+	}
+	return pos;
+}
+
+/* ==== block members ==== */
+
+/*
+ * field_declaration = identifier ":"? field_type? field_attribute*
+ *                     trailing_comment? NEWLINE
+ */
+static st_psl_field *
+field_line(parser *p, size_t pos, size_t *end)
+{
+	mark m = mark_get(p);
+	size_t ne = psl__ident(p->s, p->len, pos), q, te, colon = 0, nl;
+	st_psl_field *f;
+	int legacy = TYPE_OK;
+
+	if (ne == pos)
+		return NULL;
+	f = st_alloc(p->cx->arena, sizeof(*f));
+	f->name = ident(p, pos, ne);
+	q = ws(p, ne);
+	if (at(p, q, ':')) {
+		colon = q + 1;
+		q = ws(p, q + 1);
+	}
+	te = field_type(p, q, &f->type, &legacy);
+	if (te > q)
+		q = ws(p, te);
+	q = attributes(p, q, &f->attrs, &f->nattrs);
+	nl = line_tail(p, q, &f->trailing);
+	if (!nl) {
+		mark_reset(p, m);
+		return NULL;
+	}
+	f->span = span(p, pos, trim_end(p, pos, f->trailing ?
+				f->trailing->span.start : psl__line_end(p->s, p->len, q)));
+	if (colon)
+		serr(p, colon - 1, colon, "Field declarations don't require a `:`.");
+	if (!f->type.name.name)
+		serr(p, f->span.start, f->span.end,
+		     "This field declaration is invalid. It is either missing a "
+		     "name or a type.");
+	else if (legacy == TYPE_LEGACY_REQUIRED)
+		serr(p, f->type.span.start, f->type.span.end,
+		     "Fields are required by default, `!` is no longer required.");
+	else if (legacy == TYPE_LEGACY_LIST)
+		serr(p, f->type.span.start, f->type.span.end,
+		     "To specify a list, please use `Type[]` instead of `[Type]`.");
+	else if (legacy == TYPE_OPT_LIST)
+		serr(p, f->type.span.start, f->type.span.end,
+		     "Optional lists are not supported. Use either `Type[]` or "
+		     "`Type?`.");
+	*end = nl;
+	return f;
+}
+
+/* enum_value_declaration = identifier field_attribute* trailing_comment?
+ * NEWLINE */
+static st_psl_enum_value *
+value_line(parser *p, size_t pos, size_t *end)
+{
+	mark m = mark_get(p);
+	size_t ne = psl__ident(p->s, p->len, pos), q, nl;
+	st_psl_enum_value *v;
+
+	if (ne == pos)
+		return NULL;
+	v = st_alloc(p->cx->arena, sizeof(*v));
+	v->name = ident(p, pos, ne);
+	q = attributes(p, ws(p, ne), &v->attrs, &v->nattrs);
+	nl = line_tail(p, q, &v->trailing);
+	if (!nl) {
+		mark_reset(p, m);
+		return NULL;
+	}
+	v->span = span(p, pos, trim_end(p, pos, v->trailing ?
+				v->trailing->span.start : psl__line_end(p->s, p->len, q)));
+	*end = nl;
+	return v;
+}
+
+/* key_value = identifier "=" expression trailing_comment? NEWLINE */
+static st_psl_prop *
+prop_line(parser *p, size_t pos, size_t *end)
+{
+	mark m = mark_get(p);
+	size_t ne = psl__ident(p->s, p->len, pos), q, ee, nl;
+	st_psl_prop *kv;
+
+	if (ne == pos)
+		return NULL;
+	q = ws(p, ne);
+	if (!at(p, q, '='))
+		return NULL;
+	kv = st_alloc(p->cx->arena, sizeof(*kv));
+	kv->name = ident(p, pos, ne);
+	kv->value = expr(p, ws(p, q + 1), &ee);
+	if (!kv->value)
+		goto fail;
+	nl = line_tail(p, ws(p, ee), &kv->trailing);
+	if (!nl)
+		goto fail;
+	kv->span = span(p, pos, ee);
+	*end = nl;
+	return kv;
+fail:
+	mark_reset(p, m);
+	return NULL;
+}
+
+/* block_attribute NEWLINE, block_attribute = "@@" path arguments_list?
+ * trailing_comment? */
+static st_psl_attr *
+attr_line(parser *p, size_t pos, size_t *end, st_psl_comment **trailing)
+{
+	mark m = mark_get(p);
+	size_t e, nl;
+	st_psl_attr *a = attribute(p, pos, &e, true);
+
+	if (!a)
+		return NULL;
+	nl = line_tail(p, ws(p, e), trailing);
+	if (!nl) {
+		mark_reset(p, m);
+		return NULL;
+	}
+	*end = nl;
+	return a;
+}
+
+/* Documentation from the run of comment members right before index i. */
+static const char *
+doc_before(parser *p, st_vec *members)
+{
+	size_t i = members->len, start;
+	st_strbuf sb;
+	bool any = false;
+
+	while (i > 0 && ((st_psl_member *)members->items[i - 1])->kind ==
+				ST_PSL_MEMBER_COMMENT)
+		i--;
+	start = i;
+	if (start == members->len)
+		return NULL;
+	st_strbuf_init_arena(&sb, p->cx->arena);
+	for (i = start; i < members->len; i++) {
+		st_psl_comment *c = ((st_psl_member *)members->items[i])->u.comment;
+		const char *t = c->text;
+		size_t n = strlen(t);
+
+		if (c->doc) {
+			t += 3, n -= 3;
+			while (n && (*t == ' ' || *t == '\t'))
+				t++, n--;
+		} else if (c->multiline) {
+			t += 2, n -= 4;
+			while (n && (*t == ' ' || *t == '\t' || *t == '\n' ||
+				     *t == '\r'))
+				t++, n--;
+			while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' ||
+				     t[n - 1] == '\n' || t[n - 1] == '\r'))
+				n--;
+		} else {
+			continue;
+		}
+		if (any)
+			st_strbuf_addch(&sb, '\n');
+		st_strbuf_add(&sb, t, n);
+		any = true;
+	}
+	return any ? st_strbuf_detach(&sb, NULL) : NULL;
+}
+
+static st_psl_member *
+new_member(parser *p, st_vec *members, st_psl_member_kind kind, size_t a,
+	   size_t b)
+{
+	st_psl_member *mb = st_alloc(p->cx->arena, sizeof(*mb));
+
+	mb->kind = kind;
+	mb->span = span(p, a, b);
+	st_vec_push(members, mb);
+	return mb;
+}
+
+static const char *
+invalid_line_msg(st_psl_block_kind kind)
+{
+	switch (kind) {
+	case ST_PSL_ENUM:
+		return "This line is not an enum value definition.";
+	case ST_PSL_DATASOURCE:
+		return "This line is not a valid definition within a datasource.";
+	case ST_PSL_GENERATOR:
+		return "This line is not a valid definition within a generator.";
+	default:
+		return "This line is not a valid field or attribute definition.";
+	}
+}
+
+static const char too_deep_msg[] =
+	"expression nested too deeply (more than %d levels of arrays, "
+	"objects and calls)";
+
+/* One member line (or comment / blank run) at q; returns its end. */
+static size_t
+member(parser *p, st_psl_block *b, size_t q, st_vec *members, st_vec *fields,
+       st_vec *values, st_vec *props, st_vec *attrs)
+{
+	size_t e, nl;
+	st_psl_member *mb;
+	st_psl_comment *c;
+
+	nl = psl__newline(p->s, p->len, q);
+	if (nl > q) {
+		size_t n = 0;
+
+		e = q;
+		while ((nl = psl__newline(p->s, p->len, ws(p, e))) > ws(p, e)) {
+			e = nl;
+			n++;
+		}
+		mb = new_member(p, members, ST_PSL_MEMBER_BLANK, q, e);
+		mb->nblank = n;
+		return e;
+	}
+	if (at(p, q, '/') && (c = comment(p, q, &e))) {
+		mb = new_member(p, members, ST_PSL_MEMBER_COMMENT, q, e);
+		mb->u.comment = c;
+		return psl__newline(p->s, p->len, e);
+	}
+	if (at(p, q, '@')) {
+		st_psl_comment *tc;
+		st_psl_attr *a = attr_line(p, q, &e, &tc);
+
+		if (a) {
+			mb = new_member(p, members, ST_PSL_MEMBER_ATTR, q, a->span.end);
+			mb->u.attr = a;
+			mb->trailing = tc;
+			st_vec_push(attrs, a);
+			return e;
+		}
+	} else if (b->kind == ST_PSL_ENUM) {
+		st_psl_enum_value *v = value_line(p, q, &e);
+
+		if (v) {
+			v->doc = doc_before(p, members);
+			mb = new_member(p, members, ST_PSL_MEMBER_VALUE, q, v->span.end);
+			mb->u.value = v;
+			mb->trailing = v->trailing;
+			st_vec_push(values, v);
+			return e;
+		}
+	} else if (b->kind == ST_PSL_DATASOURCE || b->kind == ST_PSL_GENERATOR) {
+		st_psl_prop *kv = prop_line(p, q, &e);
+
+		if (kv) {
+			kv->doc = doc_before(p, members);
+			mb = new_member(p, members, ST_PSL_MEMBER_PROP, q, kv->span.end);
+			mb->u.prop = kv;
+			mb->trailing = kv->trailing;
+			st_vec_push(props, kv);
+			return e;
+		}
+	} else {
+		st_psl_field *f = field_line(p, q, &e);
+
+		if (f) {
+			f->doc = doc_before(p, members);
+			mb = new_member(p, members, ST_PSL_MEMBER_FIELD, q, f->span.end);
+			mb->u.field = f;
+			mb->trailing = f->trailing;
+			st_vec_push(fields, f);
+			return e;
+		}
+	}
+	/* BLOCK_LEVEL_CATCH_ALL */
+	e = psl__line_end(p->s, p->len, q);
+	mb = new_member(p, members, ST_PSL_MEMBER_INVALID, q, e);
+	mb->raw = text(p, q, e);
+	if (p->too_deep)
+		serr(p, q, trim_end(p, q, e), too_deep_msg, ST_PSL_MAX_DEPTH);
+	else
+		serr(p, q, trim_end(p, q, e), "%s", invalid_line_msg(b->kind));
+	p->too_deep = false;
+	return psl__newline(p->s, p->len, e);
+}
+
+/* ==== blocks ==== */
+
+typedef struct keyword {
+	const char *word;
+	st_psl_block_kind kind;
+} keyword;
+
+/* In the order of the grammar's alternatives. */
+static const keyword keywords[] = {
+	{ "model", ST_PSL_MODEL },
+	{ "type", ST_PSL_TYPE },
+	{ "view", ST_PSL_VIEW },
+	{ "enum", ST_PSL_ENUM },
+	{ "datasource", ST_PSL_DATASOURCE },
+	{ "generator", ST_PSL_GENERATOR },
+};
+
+/*
+ * KEYWORD identifier BLOCK_OPEN members BLOCK_CLOSE, where BLOCK_OPEN is
+ * "{" plus the rest of its line.  Returns the block or NULL (diagnostics
+ * rolled back) and sets *end just after "}".
+ */
+static st_psl_block *
+block(parser *p, const keyword *kw, size_t pos, size_t *end)
+{
+	mark m = mark_get(p);
+	size_t ke = pos + strlen(kw->word), q = ws(p, ke), ne, r, le, nl;
+	st_vec members = ST_VEC_INIT(p->cx->arena);
+	st_vec fields = ST_VEC_INIT(p->cx->arena);
+	st_vec values = ST_VEC_INIT(p->cx->arena);
+	st_vec props = ST_VEC_INIT(p->cx->arena);
+	st_vec attrs = ST_VEC_INIT(p->cx->arena);
+	st_psl_block *b;
+
+	ne = psl__ident(p->s, p->len, q);
+	if (ne == q)
+		return NULL;
+	r = ws(p, ne);
+	if (!at(p, r, '{'))
+		return NULL;
+	le = psl__line_end(p->s, p->len, r + 1);
+	nl = psl__newline(p->s, p->len, le);
+	if (nl == le || pos >= p->fail_from)
+		return NULL;
+	b = st_alloc(p->cx->arena, sizeof(*b));
+	b->kind = kw->kind;
+	b->keyword = ident(p, pos, ke);
+	b->name = ident(p, q, ne);
+	b->src = p->src;
+	{
+		size_t c = ws(p, r + 1), ce;
+
+		if (at(p, c, '/'))
+			b->trailing = comment(p, c, &ce);
+	}
+	q = nl;
+	for (;;) {
+		q = ws(p, q);
+		if (q >= p->len) {
+			p->fail_from = pos;
+			mark_reset(p, m);
+			return NULL;
+		}
+		if (p->s[q] == '}')
+			break;
+		q = member(p, b, q, &members, &fields, &values, &props, &attrs);
+	}
+	b->span = span(p, pos, q + 1);
+	b->body = span(p, r, q + 1);
+	b->members = (st_psl_member **)members.items;
+	b->nmembers = members.len;
+	b->fields = (st_psl_field **)fields.items;
+	b->nfields = fields.len;
+	b->values = (st_psl_enum_value **)values.items;
+	b->nvalues = values.len;
+	b->props = (st_psl_prop **)props.items;
+	b->nprops = props.len;
+	b->attrs = (st_psl_attr **)attrs.items;
+	b->nattrs = attrs.len;
+	*end = q + 1;
+	return b;
+}
+
+/* type_alias = "type" identifier "=" base_type field_attribute* */
+static size_t
+type_alias(parser *p, size_t pos)
+{
+	mark m = mark_get(p);
+	size_t q, ne, be;
+	st_psl_type t;
+	st_psl_attr **attrs;
+	size_t nattrs;
+
+	if (!at_str(p, pos, "type"))
+		return pos;
+	q = ws(p, pos + 4);
+	ne = psl__ident(p->s, p->len, q);
+	if (ne == q)
+		return pos;
+	q = ws(p, ne);
+	if (!at(p, q, '='))
+		return pos;
+	q = ws(p, q + 1);
+	memset(&t, 0, sizeof(t));
+	be = base_type(p, q, &t);
+	mark_reset(p, m);
+	if (be == q)
+		return pos;
+	q = attributes(p, ws(p, be), &attrs, &nattrs);
+	mark_reset(p, m);
+	return trim_end(p, pos, q);
+}
+
+/* arbitrary_block = identifier BLOCK_OPEN (anything but "}")* "}" */
+static size_t
+arbitrary_block(parser *p, size_t pos)
+{
+	size_t ne = psl__ident(p->s, p->len, pos), r, le, nl;
+	const char *close;
+
+	if (ne == pos)
+		return pos;
+	r = ws(p, ne);
+	if (!at(p, r, '{'))
+		return pos;
+	le = psl__line_end(p->s, p->len, r + 1);
+	nl = psl__newline(p->s, p->len, le);
+	if (nl == le || p->last_rbrace == SIZE_MAX || p->last_rbrace < nl)
+		return pos;
+	close = memchr(p->s + nl, '}', p->len - nl);
+	return close ? (size_t)(close - p->s) + 1 : pos;
+}
+
+static st_psl_item *
+new_item(parser *p, st_vec *items, st_psl_item_kind kind, size_t a, size_t b)
+{
+	st_psl_item *it = st_alloc(p->cx->arena, sizeof(*it));
+
+	it->kind = kind;
+	it->span = span(p, a, b);
+	st_vec_push(items, it);
+	return it;
+}
+
+/* Documentation for a block: the run of top-level comments right above. */
+static const char *
+block_doc(parser *p, st_vec *items)
+{
+	st_vec tmp = ST_VEC_INIT(p->cx->arena);
+	size_t i = items->len;
+
+	while (i > 0 && ((st_psl_item *)items->items[i - 1])->kind ==
+				ST_PSL_ITEM_COMMENT)
+		i--;
+	for (; i < items->len; i++) {
+		st_psl_member *mb = st_alloc(p->cx->arena, sizeof(*mb));
+
+		mb->kind = ST_PSL_MEMBER_COMMENT;
+		mb->u.comment = ((st_psl_item *)items->items[i])->comment;
+		st_vec_push(&tmp, mb);
+	}
+	return doc_before(p, &tmp);
+}
+
+/* ==== files ==== */
+
+static st_psl_file *
+parse_file(parser *p)
+{
+	st_psl_file *f = st_alloc(p->cx->arena, sizeof(*f));
+	st_vec items = ST_VEC_INIT(p->cx->arena);
+	st_vec blocks = ST_VEC_INIT(p->cx->arena);
+	size_t pos = 0, bad;
+
+	f->src = p->src;
+	bad = st_psl_utf8_check(p->s, p->len);
+	if (bad < p->len) {
+		uint32_t cp;
+
+		serr(p, bad, bad + psl__utf8(p->s, p->len, bad, &cp),
+		     "the file is not valid UTF-8");
+	}
+	while (pos < p->len) {
+		size_t q = ws(p, pos), e, nl;
+		st_psl_item *it;
+		st_psl_comment *c;
+		st_psl_block *b = NULL;
+
+		if (q >= p->len)
+			break;
+		nl = psl__newline(p->s, p->len, q);
+		if (nl > q) {
+			size_t n = 0;
+
+			e = q;
+			while ((nl = psl__newline(p->s, p->len, ws(p, e))) > ws(p, e)) {
+				e = nl;
+				n++;
+			}
+			it = new_item(p, &items, ST_PSL_ITEM_BLANK, q, e);
+			it->nblank = n;
+			pos = e;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++) {
+			if (at_str(p, q, keywords[k].word) &&
+			    (b = block(p, &keywords[k], q, &e)))
+				break;
+		}
+		if (b) {
+			b->doc = block_doc(p, &items);
+			it = new_item(p, &items, ST_PSL_ITEM_BLOCK, q, e);
+			it->block = b;
+			st_vec_push(&blocks, b);
+			pos = e;
+			continue;
+		}
+		if ((e = type_alias(p, q)) > q) {
+			it = new_item(p, &items, ST_PSL_ITEM_INVALID, q, e);
+			it->raw = text(p, q, e);
+			serr(p, q, e, "Invalid type definition. Please check the "
+				      "documentation in "
+				      "https://pris.ly/d/composite-types");
+			pos = e;
+			continue;
+		}
+		if ((e = arbitrary_block(p, q)) > q) {
+			it = new_item(p, &items, ST_PSL_ITEM_INVALID, q, e);
+			it->raw = text(p, q, e);
+			serr(p, q, e, "This block is invalid. It does not start "
+				      "with any known Prisma schema keyword. Valid "
+				      "keywords include 'model', 'enum', 'type', "
+				      "'datasource' and 'generator'.");
+			pos = e;
+			continue;
+		}
+		if (at(p, q, '/') && (c = comment(p, q, &e))) {
+			it = new_item(p, &items, ST_PSL_ITEM_COMMENT, q, e);
+			it->comment = c;
+			pos = psl__newline(p->s, p->len, e);
+			continue;
+		}
+		e = psl__line_end(p->s, p->len, q);
+		it = new_item(p, &items, ST_PSL_ITEM_INVALID, q, e);
+		it->raw = text(p, q, e);
+		serr(p, q, trim_end(p, q, e), "This line is invalid. It does not "
+			 "start with any known Prisma schema keyword.");
+		pos = psl__newline(p->s, p->len, e);
+	}
+	f->items = (st_psl_item **)items.items;
+	f->nitems = items.len;
+	f->blocks = (st_psl_block **)blocks.items;
+	f->nblocks = blocks.len;
+	f->nerrors = p->nerrors;
+	return f;
+}
+
+int
+st_psl_parse(st_ctx *cx, st_source *src, st_psl_file **out)
+{
+	parser p;
+	const char *rb;
+
+	memset(&p, 0, sizeof(p));
+	p.cx = cx;
+	p.src = src;
+	p.s = src->text;
+	p.len = src->len;
+	p.fail_from = SIZE_MAX;
+	p.last_rbrace = SIZE_MAX;
+	for (rb = p.s + p.len; rb > p.s; rb--)
+		if (rb[-1] == '}') {
+			p.last_rbrace = (size_t)(rb - 1 - p.s);
+			break;
+		}
+	*out = parse_file(&p);
+	if (p.nerrors > ST_PSL_MAX_ERRORS) {
+		st_span none = { src, 0, 0 };
+		st_diag *d = st_diag_add(cx, ST_SEV_NOTE, none,
+					 "%zu more syntax errors not shown",
+					 p.nerrors - ST_PSL_MAX_ERRORS);
+
+		d->code = ST_PSL_PCODE;
+	}
+	if (p.nerrors)
+		return st_err_setp(cx, ST_EPARSE, ST_PSL_PCODE,
+				   "could not parse \"%s\": %zu syntax error%s",
+				   src->path, p.nerrors,
+				   p.nerrors == 1 ? "" : "s");
+	return 0;
+}
+
+int
+st_psl_parse_schema(st_ctx *cx, st_source **srcs, size_t n,
+		    st_psl_schema **out)
+{
+	st_psl_schema *s = st_alloc(cx->arena, sizeof(*s));
+	st_vec blocks = ST_VEC_INIT(cx->arena);
+	size_t nerr = 0, nbad = 0;
+
+	s->files = st_alloc_array(cx->arena, n ? n : 1, sizeof(*s->files));
+	s->nfiles = n;
+	for (size_t i = 0; i < n; i++) {
+		st_psl_file *f;
+
+		if (st_psl_parse(cx, srcs[i], &f) < 0) {
+			nerr += f->nerrors;
+			nbad++;
+		}
+		s->files[i] = f;
+		for (size_t j = 0; j < f->nblocks; j++)
+			st_vec_push(&blocks, f->blocks[j]);
+	}
+	s->blocks = (st_psl_block **)blocks.items;
+	s->nblocks = blocks.len;
+	*out = s;
+	if (nbad > 1)
+		return st_err_setp(cx, ST_EPARSE, ST_PSL_PCODE,
+				   "could not parse the schema: %zu syntax "
+				   "errors in %zu files", nerr, nbad);
+	return nbad ? ST_EPARSE : 0;
+}

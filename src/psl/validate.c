@@ -1,0 +1,872 @@
+/*
+ * validate.c - the validator's entry point: configuration blocks
+ * (datasource, generators), names (phase 1), types (phase 2) and the
+ * order of the later phases (see validate_int.h).  Builds the resolved
+ * model of model.h.  Messages are Prisma's, so users can search them.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "psl/psl.h"
+#include "psl/validate_int.h"
+
+/* ==== diagnostics ==== */
+
+static void
+vreport(psl__v *v, st_severity sev, st_span span, const char *fmt,
+	va_list ap)
+{
+	st_diag *d = st_diag_add(v->cx, sev, span, "%s",
+				 st_vstrfmt(v->a, fmt, ap));
+
+	if (sev == ST_SEV_ERROR) {
+		d->code = ST_PSL_PCODE;
+		v->nerrors++;
+	}
+}
+
+void
+psl__err(psl__v *v, st_span span, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(v, ST_SEV_ERROR, span, fmt, ap);
+	va_end(ap);
+}
+
+void
+psl__warn(psl__v *v, st_span span, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(v, ST_SEV_WARNING, span, fmt, ap);
+	va_end(ap);
+}
+
+/* ==== small lookups ==== */
+
+st_psl_rfield *
+st_psl_rmodel_field(const st_psl_rmodel *m, const char *name)
+{
+	return st_map_get(&m->field_map, name);
+}
+
+st_psl_rmodel *
+st_psl_model_find(const st_psl_model *m, const char *name)
+{
+	return st_map_get(&m->model_map, name);
+}
+
+st_psl_renum *
+st_psl_enum_find(const st_psl_model *m, const char *name)
+{
+	return st_map_get(&m->enum_map, name);
+}
+
+bool
+st_psl_has_preview(const st_psl_model *m, const char *feature)
+{
+	for (size_t i = 0; i < m->ngenerators; i++)
+		for (size_t j = 0; j < m->generators[i]->npreview_features; j++)
+			if (!strcasecmp(m->generators[i]->preview_features[j],
+					feature))
+				return true;
+	return false;
+}
+
+const char *
+st_psl_action_name(st_psl_action a)
+{
+	static const char *const n[] = { NULL, "Cascade", "Restrict",
+					 "NoAction", "SetNull", "SetDefault" };
+
+	return (size_t)a < 6 ? n[a] : NULL;
+}
+
+const char *
+st_psl_action_sql(st_psl_action a)
+{
+	static const char *const n[] = { NULL, "CASCADE", "RESTRICT",
+					 "NO ACTION", "SET NULL", "SET DEFAULT" };
+
+	return (size_t)a < 6 ? n[a] : NULL;
+}
+
+const char *
+st_psl_index_type_name(st_psl_index_type t)
+{
+	static const char *const n[] = { NULL, "BTree", "Hash", "Gist",
+					 "Gin", "SpGist", "Brin" };
+
+	return (size_t)t < 7 ? n[t] : NULL;
+}
+
+const char *
+st_psl_index_type_sql(st_psl_index_type t)
+{
+	static const char *const n[] = { "BTREE", "BTREE", "HASH", "GIST",
+					 "GIN", "SPGIST", "BRIN" };
+
+	return (size_t)t < 7 ? n[t] : NULL;
+}
+
+/* ==== configuration: datasource ==== */
+
+/*
+ * Preview features, as Prisma 7.10 sees them: active ones (accepted),
+ * deprecated ones (accepted with Prisma's warning: the feature became
+ * generally available or was dropped), and "fullTextSearch" (renamed).
+ * Prisma 7 rejects "metrics", which Prisma 5/6 knew; strata validates
+ * schemas written for either major, so that one is a warning too.  A name
+ * in no list is an error, as in both Prismas.
+ */
+static const char *const preview_active[] = {
+	"fullTextSearchPostgres", "nativeDistinct", "partialIndexes",
+	"postgresqlExtensions", "relationJoins", "schemaEngineDriverAdapters",
+	"shardKeys", "strictUndefinedChecks", "typedSql", "views", NULL,
+};
+
+static const char *const preview_deprecated[] = {
+	"clientExtensions", "cockroachdb", "createMany", "dataProxy", "deno",
+	"driverAdapters", "extendedIndexes", "extendedWhereUnique",
+	"fieldReference", "filterJson", "filteredRelationCount",
+	"fullTextIndex", "groupBy", "improvedQueryRaw",
+	"interactiveTransactions", "jsonProtocol", "microsoftSqlServer",
+	"mongoDb", "multiSchema", "namedConstraints", "napi", "nativeTypes",
+	"omitApi", "orderByAggregateGroup", "orderByNulls", "orderByRelation",
+	"prismaSchemaFolder", "queryCompiler", "referentialActions",
+	"referentialIntegrity", "selectRelationCount", "tracing",
+	"uncheckedScalarInputs", NULL,
+};
+
+static const char *const preview_removed_in_7[] = { "metrics", NULL };
+
+static bool
+in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcasecmp(*list, s))
+			return true;
+	return false;
+}
+
+/* A string value or env("X"); false (nothing reported) otherwise. */
+static bool
+confval(const st_psl_expr *e, st_psl_confval *out)
+{
+	const char *s;
+
+	if (!e)
+		return false;
+	if (st_psl_expr_string(e, &s, NULL)) {
+		out->present = true;
+		out->value = s;
+		out->span = e->span;
+		return true;
+	}
+	if (st_psl_expr_is_call(e, "env") && e->args.n == 1 &&
+	    e->args.items[0]->value &&
+	    st_psl_expr_string(e->args.items[0]->value, &s, NULL)) {
+		out->present = true;
+		out->is_env = true;
+		out->value = s;
+		out->span = e->span;
+		return true;
+	}
+	return false;
+}
+
+static void
+expected_string(psl__v *v, const st_psl_prop *p)
+{
+	psl__err(v, p->value ? p->value->span : p->span,
+		 "Expected a string value, but received %s value `%s`.",
+		 p->value ? st_psl_expr_kind_name(p->value->kind) : "no",
+		 p->value ? p->value->raw : "");
+}
+
+static void
+datasource_extensions(psl__v *v, st_psl_datasource *ds, const st_psl_prop *p)
+{
+	const st_psl_expr *e = p->value;
+	st_vec exts = ST_VEC_INIT(v->a);
+
+	if (e->kind != ST_PSL_EXPR_ARRAY) {
+		psl__err(v, e->span, "Expected an array of extensions, but "
+			 "found %s.", e->raw);
+		return;
+	}
+	for (size_t i = 0; i < e->nitems; i++) {
+		const st_psl_expr *it = e->items[i];
+		st_psl_extension *x = st_alloc(v->a, sizeof(*x));
+
+		x->span = it->span;
+		if (it->kind == ST_PSL_EXPR_CONST) {
+			x->name = it->str;
+		} else if (it->kind == ST_PSL_EXPR_CALL) {
+			x->name = it->func.name;
+			for (size_t j = 0; j < it->args.n; j++) {
+				const st_psl_arg *a = it->args.items[j];
+				const char *s = NULL;
+
+				if (!a->name.name || !a->value ||
+				    !st_psl_expr_string(a->value, &s, NULL)) {
+					psl__err(v, a->span, "Expected a named "
+						 "string argument (map, schema or "
+						 "version) for extension \"%s\".",
+						 x->name);
+					continue;
+				}
+				if (!strcmp(a->name.name, "map"))
+					x->map = s;
+				else if (!strcmp(a->name.name, "schema"))
+					x->schema = s;
+				else if (!strcmp(a->name.name, "version"))
+					x->version = s;
+				else
+					psl__err(v, a->name.span, "The argument "
+						 "\"%s\" is not known for "
+						 "extensions.", a->name.name);
+			}
+		} else {
+			psl__err(v, it->span, "Expected an extension name, but "
+				 "found %s.", it->raw);
+			continue;
+		}
+		x->db_name = x->map ? x->map : x->name;
+		st_vec_push(&exts, x);
+	}
+	ds->extensions = (st_psl_extension **)exts.items;
+	ds->nextensions = exts.len;
+}
+
+static void
+datasource_schemas(psl__v *v, st_psl_datasource *ds, const st_psl_prop *p)
+{
+	const st_psl_expr *e = p->value;
+	st_vec names = ST_VEC_INIT(v->a);
+	st_map seen;
+
+	st_map_init(&seen, v->a);
+	if (e->kind != ST_PSL_EXPR_ARRAY) {
+		expected_string(v, p);
+		return;
+	}
+	for (size_t i = 0; i < e->nitems; i++) {
+		const char *s;
+
+		if (!st_psl_expr_string(e->items[i], &s, NULL)) {
+			psl__err(v, e->items[i]->span, "Expected a string value, "
+				 "but received %s value `%s`.",
+				 st_psl_expr_kind_name(e->items[i]->kind),
+				 e->items[i]->raw);
+			continue;
+		}
+		if (st_map_put(&seen, s, (void *)s))
+			psl__err(v, e->items[i]->span, "Duplicated schema names "
+				 "are not allowed");
+		st_vec_push(&names, (void *)s);
+	}
+	ds->schemas = (const char **)names.items;
+	ds->nschemas = names.len;
+}
+
+static void
+datasource(psl__v *v, const st_psl_block *b)
+{
+	st_psl_datasource *ds = st_alloc(v->a, sizeof(*ds));
+	const st_psl_prop *provider = st_psl_block_prop(b, "provider");
+	st_span head = st_psl_span_join(b->keyword.span, b->name.span);
+
+	ds->name = b->name.name;
+	ds->ast = b;
+	ds->span = b->span;
+	v->m->datasource = ds;
+
+	if (!provider) {
+		psl__err(v, head, "Argument \"provider\" is missing in data "
+			 "source block \"%s\".", b->name.name);
+	} else if (provider->value) {
+		const char *s;
+
+		if (!st_psl_expr_string(provider->value, &s, NULL)) {
+			expected_string(v, provider);
+		} else if (!strcmp(s, "postgresql") || !strcmp(s, "postgres")) {
+			ds->provider = s;
+		} else if (!strcmp(s, "mysql") || !strcmp(s, "sqlite") ||
+			   !strcmp(s, "sqlserver") || !strcmp(s, "mongodb") ||
+			   !strcmp(s, "cockroachdb")) {
+			psl__err(v, provider->value->span,
+				 "Datasource provider \"%s\" is not supported by "
+				 "strata, which works with PostgreSQL only "
+				 "(provider = \"postgresql\").", s);
+		} else {
+			psl__err(v, provider->value->span,
+				 "Datasource provider not known: \"%s\".", s);
+		}
+	}
+
+	for (size_t i = 0; i < b->nprops; i++) {
+		const st_psl_prop *p = b->props[i];
+		const char *k = p->name.name;
+
+		if (!p->value || !strcmp(k, "provider"))
+			continue;
+		if (!strcmp(k, "url") || !strcmp(k, "shadowDatabaseUrl") ||
+		    !strcmp(k, "directUrl")) {
+			st_psl_confval *cv = !strcmp(k, "url") ? &ds->url
+					   : !strcmp(k, "directUrl") ? &ds->direct_url
+					   : &ds->shadow_url;
+
+			if (!confval(p->value, cv))
+				expected_string(v, p);
+		} else if (!strcmp(k, "relationMode") ||
+			   !strcmp(k, "referentialIntegrity")) {
+			const char *s;
+
+			if (!st_psl_expr_string(p->value, &s, NULL))
+				expected_string(v, p);
+			else if (!strcmp(s, "prisma"))
+				ds->relation_mode_prisma = true;
+			else if (strcmp(s, "foreignKeys") != 0)
+				psl__err(v, head, "Error validating datasource "
+					 "`relationMode`: Invalid relation mode "
+					 "setting: \"%s\". Supported values: "
+					 "\"prisma\", \"foreignKeys\"", s);
+		} else if (!strcmp(k, "extensions")) {
+			datasource_extensions(v, ds, p);
+		} else if (!strcmp(k, "schemas")) {
+			datasource_schemas(v, ds, p);
+		} else {
+			psl__err(v, p->name.span, "Property not known: \"%s\".", k);
+		}
+	}
+}
+
+/* ==== configuration: generators ==== */
+
+static st_psl_generator *
+generator(psl__v *v, const st_psl_block *b)
+{
+	st_psl_generator *g = st_alloc(v->a, sizeof(*g));
+	st_vec props = ST_VEC_INIT(v->a), feats = ST_VEC_INIT(v->a);
+	st_span head = st_psl_span_join(b->keyword.span, b->name.span);
+
+	g->name = b->name.name;
+	g->ast = b;
+	g->span = b->span;
+	for (size_t i = 0; i < b->nprops; i++) {
+		const st_psl_prop *p = b->props[i];
+		st_psl_genprop *gp = st_alloc(v->a, sizeof(*gp));
+		st_psl_confval cv = { 0 };
+
+		gp->key = p->name.name;
+		gp->value = p->value;
+		if (confval(p->value, &cv))
+			gp->str = cv.value;
+		st_vec_push(&props, gp);
+		if (!p->value)
+			continue;
+		if (!strcmp(gp->key, "provider")) {
+			if (!cv.present)
+				expected_string(v, p);
+			g->provider = cv;
+		} else if (!strcmp(gp->key, "previewFeatures")) {
+			const st_psl_expr *e = p->value;
+
+			if (e->kind != ST_PSL_EXPR_ARRAY) {
+				psl__err(v, e->span, "Expected an array of "
+					 "strings, but found %s.", e->raw);
+				continue;
+			}
+			for (size_t j = 0; j < e->nitems; j++) {
+				const char *s;
+
+				if (!st_psl_expr_string(e->items[j], &s, NULL)) {
+					psl__err(v, e->items[j]->span, "Expected a "
+						 "string value, but received %s "
+						 "value `%s`.",
+						 st_psl_expr_kind_name(e->items[j]->kind),
+						 e->items[j]->raw);
+					continue;
+				}
+				st_vec_push(&feats, (void *)s);
+				if (in_list(preview_active, s))
+					continue;
+				if (in_list(preview_deprecated, s)) {
+					psl__warn(v, e->items[j]->span, "Preview "
+						  "feature \"%s\" is deprecated. The "
+						  "functionality can be used without "
+						  "specifying it as a preview feature.",
+						  s);
+					continue;
+				}
+				if (!strcmp(s, "fullTextSearch")) {
+					psl__warn(v, e->items[j]->span, "On "
+						  "`provider = \"postgresql\"`, preview "
+						  "feature \"fullTextSearch\" has been "
+						  "renamed to \"fullTextSearchPostgres\". "
+						  "Learn more at "
+						  "https://pris.ly/d/fts-postgres.");
+					continue;
+				}
+				if (in_list(preview_removed_in_7, s)) {
+					psl__warn(v, e->items[j]->span, "The preview "
+						  "feature \"%s\" is not known to Prisma "
+						  "7 (it was removed); strata accepts it "
+						  "for Prisma 6 schemas and ignores it.", s);
+					continue;
+				}
+				st_strbuf sb;
+
+				st_strbuf_init_arena(&sb, v->a);
+				for (size_t k = 0; preview_active[k]; k++)
+					st_strbuf_addf(&sb, "%s%s", k ? ", " : "",
+						       preview_active[k]);
+				psl__err(v, e->items[j]->span, "The preview "
+					 "feature \"%s\" is not known. Expected "
+					 "one of: %s", s, sb.buf);
+			}
+		}
+	}
+	if (!g->provider.present && !st_psl_block_prop(b, "provider"))
+		psl__err(v, head, "Argument \"provider\" is missing in generator "
+			 "block \"%s\".", b->name.name);
+	g->props = (st_psl_genprop **)props.items;
+	g->nprops = props.len;
+	g->preview_features = (const char **)feats.items;
+	g->npreview_features = feats.len;
+	return g;
+}
+
+static void
+configuration(psl__v *v)
+{
+	const st_psl_schema *s = v->ast;
+	st_vec gens = ST_VEC_INIT(v->a);
+	st_map gnames;
+	size_t nds = 0;
+
+	st_map_init(&gnames, v->a);
+	for (size_t i = 0; i < s->nblocks; i++)
+		if (s->blocks[i]->kind == ST_PSL_DATASOURCE)
+			nds++;
+	for (size_t i = 0; i < s->nblocks; i++) {
+		const st_psl_block *b = s->blocks[i];
+
+		if (b->kind == ST_PSL_DATASOURCE) {
+			if (nds > 1) {
+				psl__err(v, st_psl_span_join(b->keyword.span,
+							     b->name.span),
+					 "Error validating datasource `%s`: You "
+					 "defined more than one datasource. This is "
+					 "not allowed yet because support for "
+					 "multiple databases has not been "
+					 "implemented yet.", b->name.name);
+				if (!v->m->datasource)
+					datasource(v, b);
+				continue;
+			}
+			datasource(v, b);
+		} else if (b->kind == ST_PSL_GENERATOR) {
+			if (st_map_get(&gnames, b->name.name))
+				psl__err(v, b->name.span, "The generator \"%s\" "
+					 "cannot be defined because a generator "
+					 "with that name already exists.",
+					 b->name.name);
+			st_map_put(&gnames, b->name.name, (void *)b);
+			st_vec_push(&gens, generator(v, b));
+		}
+	}
+	v->m->generators = (st_psl_generator **)gens.items;
+	v->m->ngenerators = gens.len;
+}
+
+/* ==== phase 1: names ==== */
+
+static const char *
+kind_word(st_psl_block_kind k)
+{
+	switch (k) {
+	case ST_PSL_MODEL: return "model";
+	case ST_PSL_VIEW: return "view";
+	case ST_PSL_ENUM: return "enum";
+	case ST_PSL_TYPE: return "composite type";
+	default: return st_psl_block_kind_name(k);
+	}
+}
+
+/* Prisma: identifiers must not start with a digit nor contain '-'. */
+static bool
+bad_ident(psl__v *v, const st_psl_ident *id, const char *what)
+{
+	if (!id->name)
+		return true;
+	if (id->name[0] >= '0' && id->name[0] <= '9') {
+		psl__err(v, id->span, "The name of a %s must not start with a "
+			 "number.", what);
+		return true;
+	}
+	if (strchr(id->name, '-')) {
+		psl__err(v, id->span, "The character `-` is not allowed in %s "
+			 "names.", what);
+		return true;
+	}
+	return false;
+}
+
+static st_psl_rmodel *
+new_model(psl__v *v, const st_psl_block *b)
+{
+	st_psl_rmodel *m = st_alloc(v->a, sizeof(*m));
+	st_map seen;
+	st_vec fields = ST_VEC_INIT(v->a);
+	const char *container = b->kind == ST_PSL_VIEW ? "view" : "model";
+
+	m->name = b->name.name;
+	m->db_name = m->name;
+	m->is_view = b->kind == ST_PSL_VIEW;
+	m->doc = b->doc;
+	m->ast = b;
+	m->span = b->span;
+	m->name_span = b->name.span;
+	st_map_init(&m->field_map, v->a);
+	st_map_init(&seen, v->a);
+	for (size_t i = 0; i < b->nfields; i++) {
+		const st_psl_field *af = b->fields[i];
+		st_psl_rfield *f;
+
+		if (!af->name.name || bad_ident(v, &af->name, "field"))
+			continue;
+		if (st_map_get(&m->field_map, af->name.name)) {
+			psl__err(v, af->name.span, "Field \"%s\" is already "
+				 "defined on %s \"%s\".", af->name.name,
+				 container, m->name);
+			continue;
+		}
+		f = st_alloc(v->a, sizeof(*f));
+		f->name = af->name.name;
+		f->db_name = f->name;
+		f->model = m;
+		f->pos = fields.len;
+		f->arity = af->type.arity;
+		f->type_name = af->type.name.name;
+		f->doc = af->doc;
+		f->ast = af;
+		f->span = af->span;
+		f->type_span = af->type.span;
+		st_map_put(&m->field_map, f->name, f);
+		st_vec_push(&fields, f);
+	}
+	m->fields = (st_psl_rfield **)fields.items;
+	m->nfields = fields.len;
+	return m;
+}
+
+static st_psl_renum *
+new_enum(psl__v *v, const st_psl_block *b)
+{
+	st_psl_renum *e = st_alloc(v->a, sizeof(*e));
+	st_map seen;
+	st_vec vals = ST_VEC_INIT(v->a);
+
+	e->name = b->name.name;
+	e->db_name = e->name;
+	e->doc = b->doc;
+	e->ast = b;
+	e->span = b->span;
+	st_map_init(&seen, v->a);
+	for (size_t i = 0; i < b->nvalues; i++) {
+		const st_psl_enum_value *av = b->values[i];
+		st_psl_rvalue *rv;
+
+		if (!av->name.name)
+			continue;
+		if (st_map_get(&seen, av->name.name)) {
+			psl__err(v, av->name.span, "Value \"%s\" is already "
+				 "defined on enum \"%s\".", av->name.name,
+				 e->name);
+			continue;
+		}
+		rv = st_alloc(v->a, sizeof(*rv));
+		rv->name = av->name.name;
+		rv->db_name = rv->name;
+		rv->doc = av->doc;
+		rv->span = av->span;
+		st_map_put(&seen, rv->name, rv);
+		st_vec_push(&vals, rv);
+	}
+	e->values = (st_psl_rvalue **)vals.items;
+	e->nvalues = vals.len;
+	return e;
+}
+
+static void
+names(psl__v *v)
+{
+	const st_psl_schema *s = v->ast;
+	st_map top;
+	st_vec models = ST_VEC_INIT(v->a), enums = ST_VEC_INIT(v->a);
+
+	st_map_init(&top, v->a);
+	for (size_t i = 0; i < s->nblocks; i++) {
+		const st_psl_block *b = s->blocks[i];
+		const st_psl_block *prev;
+
+		if (b->kind == ST_PSL_DATASOURCE || b->kind == ST_PSL_GENERATOR ||
+		    !b->name.name)
+			continue;
+		if (bad_ident(v, &b->name, kind_word(b->kind)))
+			continue;
+		prev = st_map_get(&top, b->name.name);
+		if (prev) {
+			psl__err(v, b->name.span, "The %s \"%s\" cannot be "
+				 "defined because a %s with that name already "
+				 "exists.", kind_word(b->kind), b->name.name,
+				 kind_word(prev->kind));
+			continue;
+		}
+		st_map_put(&top, b->name.name, (void *)b);
+		switch (b->kind) {
+		case ST_PSL_MODEL:
+		case ST_PSL_VIEW: {
+			st_psl_rmodel *m = new_model(v, b);
+
+			st_vec_push(&models, m);
+			st_map_put(&v->m->model_map, m->name, m);
+			break;
+		}
+		case ST_PSL_ENUM: {
+			st_psl_renum *e = new_enum(v, b);
+
+			st_vec_push(&enums, e);
+			st_map_put(&v->m->enum_map, e->name, e);
+			break;
+		}
+		case ST_PSL_TYPE:
+			st_vec_push(&v->composites, (void *)b);
+			st_map_put(&v->type_map, b->name.name, (void *)b);
+			break;
+		default:
+			break;
+		}
+	}
+	v->m->models = (st_psl_rmodel **)models.items;
+	v->m->nmodels = models.len;
+	v->m->enums = (st_psl_renum **)enums.items;
+	v->m->nenums = enums.len;
+}
+
+/* ==== phase 2: types ==== */
+
+static const struct {
+	const char *name;
+	st_psl_scalar t;
+} scalars[] = {
+	{ "String", ST_PSL_T_STRING }, { "Int", ST_PSL_T_INT },
+	{ "BigInt", ST_PSL_T_BIGINT }, { "Float", ST_PSL_T_FLOAT },
+	{ "Decimal", ST_PSL_T_DECIMAL }, { "Boolean", ST_PSL_T_BOOLEAN },
+	{ "DateTime", ST_PSL_T_DATETIME }, { "Json", ST_PSL_T_JSON },
+	{ "Bytes", ST_PSL_T_BYTES },
+};
+
+static void
+resolve_field_type(psl__v *v, st_psl_rfield *f)
+{
+	const st_psl_type *t = &f->ast->type;
+	const char *n = t->name.name;
+
+	if (!n)
+		return;
+	if (t->unsupported) {
+		const char *s = NULL;
+
+		f->type = ST_PSL_T_UNSUPPORTED;
+		if (t->unsupported_arg)
+			st_psl_expr_string(t->unsupported_arg, &s, NULL);
+		f->unsupported = s ? s : "";
+		return;
+	}
+	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++)
+		if (!strcmp(n, scalars[i].name)) {
+			f->type = scalars[i].t;
+			return;
+		}
+	if ((f->enum_ref = st_map_get(&v->m->enum_map, n))) {
+		f->type = ST_PSL_T_ENUM;
+		return;
+	}
+	if (st_map_get(&v->m->model_map, n)) {
+		f->type = ST_PSL_T_RELATION;
+		f->rel = st_alloc(v->a, sizeof(*f->rel));
+		f->rel->field = f;
+		f->rel->related = st_map_get(&v->m->model_map, n);
+		st_vec_push(&v->relfields, f);
+		return;
+	}
+	if (st_map_get(&v->type_map, n)) {
+		/* a composite type: rejected for PostgreSQL in phase 5 */
+		f->type = ST_PSL_T_JSON;
+		return;
+	}
+	psl__err(v, t->name.span, "Type \"%s\" is neither a built-in type, nor "
+		 "refers to another model, composite type, or enum.", n);
+}
+
+static void
+types(psl__v *v)
+{
+	for (size_t i = 0; i < v->m->nmodels; i++) {
+		st_psl_rmodel *m = v->m->models[i];
+
+		for (size_t j = 0; j < m->nfields; j++)
+			resolve_field_type(v, m->fields[j]);
+	}
+	/* fields of composite types must resolve too */
+	for (size_t i = 0; i < v->composites.len; i++) {
+		const st_psl_block *b = v->composites.items[i];
+
+		for (size_t j = 0; j < b->nfields; j++) {
+			const st_psl_type *t = &b->fields[j]->type;
+			const char *n = t->name.name;
+			bool ok = !n || t->unsupported;
+
+			for (size_t k = 0; !ok && k < sizeof(scalars) / sizeof(scalars[0]); k++)
+				ok = !strcmp(n, scalars[k].name);
+			if (!ok && (st_map_get(&v->m->enum_map, n) ||
+				    st_map_get(&v->type_map, n) ||
+				    st_map_get(&v->m->model_map, n)))
+				ok = true;
+			if (!ok)
+				psl__err(v, t->name.span, "Type \"%s\" is neither "
+					 "a built-in type, nor refers to another "
+					 "model, composite type, or enum.", n);
+		}
+	}
+}
+
+/* ==== phase 5: model-level checks ==== */
+
+static bool
+all_required(const st_psl_rindex *ix)
+{
+	for (size_t i = 0; i < ix->nfields; i++)
+		if (ix->fields[i].field->arity != ST_PSL_REQUIRED ||
+		    ix->fields[i].field->type == ST_PSL_T_UNSUPPORTED)
+			return false;
+	return true;
+}
+
+static void
+model_checks(psl__v *v, st_psl_rmodel *m)
+{
+	bool has = false;
+
+	if (m->ignored || m->is_view)
+		return;
+	if (m->pk)
+		has = true;
+	for (size_t i = 0; !has && i < m->nindexes; i++)
+		if (m->indexes[i]->kind == ST_PSL_IDX_UNIQUE &&
+		    all_required(m->indexes[i]))
+			has = true;
+	if (!has)
+		psl__err(v, m->name_span, "Error validating model \"%s\": Each "
+			 "model must have at least one unique criteria that has "
+			 "only required fields. Either mark a single field with "
+			 "`@id`, `@unique` or add a multi field criterion with "
+			 "`@@id([])` or `@@unique([])` to the model.", m->name);
+}
+
+static void
+schema_checks(psl__v *v)
+{
+	const st_psl_datasource *ds = v->m->datasource;
+
+	for (size_t i = 0; i < v->composites.len; i++) {
+		const st_psl_block *b = v->composites.items[i];
+
+		psl__err(v, st_psl_span_join(b->keyword.span, b->name.span),
+			 "Error validating: Composite types are not supported on "
+			 "Postgres.");
+	}
+	for (size_t i = 0; i < v->m->nenums; i++) {
+		st_psl_renum *e = v->m->enums[i];
+
+		if (e->nvalues == 0)
+			psl__err(v, st_psl_span_join(e->ast->keyword.span,
+						     e->ast->name.span),
+				 "Error validating: An enum must have at least "
+				 "one value.");
+	}
+	for (size_t i = 0; i < v->m->nmodels; i++)
+		model_checks(v, v->m->models[i]);
+	(void)ds;
+}
+
+/* ==== entry point ==== */
+
+static int
+cmp_m2m(const void *a, const void *b)
+{
+	const st_psl_m2m *x = *(st_psl_m2m *const *)a;
+	const st_psl_m2m *y = *(st_psl_m2m *const *)b;
+
+	return strcmp(x->table, y->table);
+}
+
+int
+st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
+{
+	psl__v v = { 0 };
+	st_psl_model *m = st_alloc(cx->arena, sizeof(*m));
+	size_t before;
+
+	m->ast = ast;
+	st_map_init(&m->model_map, cx->arena);
+	st_map_init(&m->enum_map, cx->arena);
+	v.cx = cx;
+	v.a = cx->arena;
+	v.m = m;
+	v.ast = ast;
+	st_vec_init(&v.composites, v.a);
+	st_vec_init(&v.relfields, v.a);
+	st_vec_init(&v.m2m, v.a);
+	st_map_init(&v.type_map, v.a);
+	*out = m;
+
+	configuration(&v);
+	before = v.nerrors;
+
+	names(&v);
+	if (v.nerrors == before)
+		types(&v);
+	if (v.nerrors == before) {
+		for (size_t i = 0; i < m->nenums; i++)
+			psl__attrs_enum(&v, m->enums[i]);
+		for (size_t i = 0; i < m->nmodels; i++)
+			psl__attrs_model(&v, m->models[i]);
+		psl__relations_pair(&v);
+	}
+	if (v.nerrors == 0) {
+		schema_checks(&v);
+		psl__relations_check(&v);
+		psl__names_check(&v);
+	}
+
+	m->m2m = (st_psl_m2m **)v.m2m.items;
+	m->nm2m = v.m2m.len;
+	if (m->nm2m > 1)
+		qsort(m->m2m, m->nm2m, sizeof(*m->m2m), cmp_m2m);
+	if (v.nerrors) {
+		st_err_setp(cx, ST_EPARSE, ST_PSL_PCODE,
+			    "could not validate the schema: %zu error%s", v.nerrors,
+			    v.nerrors == 1 ? "" : "s");
+		return ST_EPARSE;
+	}
+	return 0;
+}

@@ -1,0 +1,684 @@
+/*
+ * validate_attrs.c - field and block attributes of models, views and
+ * enums (phase 3): @id @unique @default @map @updatedAt @ignore @db.*,
+ * @@id @@unique @@index @@map @@ignore @@schema, enum @map/@@map.
+ * Builds the primary key and index list of each model with their
+ * database names.  @relation is read by validate_relations.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "psl/validate_int.h"
+
+/* ==== argument helpers ==== */
+
+const char *
+psl__str_arg(psl__v *v, const st_psl_attr *a, const char *name, size_t pos,
+	     bool *bad)
+{
+	st_psl_expr *e = st_psl_attr_arg(a, name, pos);
+	const char *s;
+
+	if (!e)
+		return NULL;
+	if (st_psl_expr_string(e, &s, NULL))
+		return s;
+	psl__err(v, e->span, "Error parsing attribute \"@%s%s\": Expected a "
+		 "string value, but received %s value `%s`.",
+		 a->block ? "@" : "", a->name.name,
+		 st_psl_expr_kind_name(e->kind), e->raw);
+	if (bad)
+		*bad = true;
+	return NULL;
+}
+
+/* Reports arguments whose name is not in allowed (NULL-terminated; ""
+ * stands for the positional first argument). */
+static void
+check_args(psl__v *v, const st_psl_attr *a, const char *const *allowed)
+{
+	for (size_t i = 0; i < a->args.n; i++) {
+		const st_psl_arg *arg = a->args.items[i];
+		const char *n = arg->name.name;
+		bool ok = false;
+
+		for (const char *const *p = allowed; *p && !ok; p++)
+			ok = n ? !strcmp(*p, n) : (**p == '\0' && i == 0);
+		if (ok)
+			continue;
+		if (n)
+			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
+				 "No such argument.", a->block ? "@" : "",
+				 a->name.name);
+		else
+			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
+				 "Unexpected unnamed argument.",
+				 a->block ? "@" : "", a->name.name);
+	}
+}
+
+static bool
+repeatable(const char *name, bool block)
+{
+	return block && (!strcmp(name, "unique") || !strcmp(name, "index") ||
+			 !strcmp(name, "fulltext"));
+}
+
+/* Attribute "@x" can only be defined once: reported on each copy. */
+static void
+duplicates(psl__v *v, st_psl_attr *const *attrs, size_t n)
+{
+	st_map seen;
+
+	st_map_init(&seen, v->a);
+	for (size_t i = 0; i < n; i++) {
+		const char *k = attrs[i]->name.name;
+
+		if (!k || repeatable(k, attrs[i]->block))
+			continue;
+		st_map_put(&seen, k, (void *)(size_t)(st_map_get(&seen, k) ? 2 : 1));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *k = attrs[i]->name.name;
+
+		if (k && !repeatable(k, attrs[i]->block) &&
+		    (size_t)st_map_get(&seen, k) == 2)
+			psl__err(v, attrs[i]->name.span, "Attribute \"@%s%s\" can "
+				 "only be defined once.", attrs[i]->block ? "@" : "",
+				 k);
+	}
+}
+
+/* ==== index field lists ==== */
+
+static st_psl_sort
+sort_arg(psl__v *v, const st_psl_attr *a, const st_psl_expr *e)
+{
+	if (st_psl_expr_is_const(e, "Asc"))
+		return ST_PSL_SORT_ASC;
+	if (st_psl_expr_is_const(e, "Desc"))
+		return ST_PSL_SORT_DESC;
+	(void)a;
+	psl__err(v, e->span, "Unexpected token. Expected one of: Asc, Desc");
+	return ST_PSL_SORT_NONE;
+}
+
+/* JsonbPathOps -> jsonb_path_ops, BitMinMaxOps -> bit_minmax_ops */
+static const char *
+ops_sql(psl__v *v, const char *ops)
+{
+	st_strbuf sb;
+
+	st_strbuf_init_arena(&sb, v->a);
+	for (const char *p = ops; *p; p++) {
+		if (!strncmp(p, "MinMax", 6)) {
+			if (sb.len)
+				st_strbuf_addch(&sb, '_');
+			st_strbuf_adds(&sb, "minmax");
+			p += 5;
+			continue;
+		}
+		if (*p >= 'A' && *p <= 'Z') {
+			if (sb.len)
+				st_strbuf_addch(&sb, '_');
+			st_strbuf_addch(&sb, *p - 'A' + 'a');
+		} else {
+			st_strbuf_addch(&sb, *p);
+		}
+	}
+	return st_strbuf_detach(&sb, NULL);
+}
+
+static void
+index_field_args(psl__v *v, const st_psl_attr *a, const st_psl_expr *e,
+		 st_psl_index_field *xf)
+{
+	for (size_t i = 0; i < e->args.n; i++) {
+		const st_psl_arg *arg = e->args.items[i];
+		const char *n = arg->name.name;
+		const st_psl_expr *val = arg->value;
+
+		if (!n || !val) {
+			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
+				 "Unexpected unnamed argument.",
+				 a->block ? "@" : "", a->name.name);
+		} else if (!strcmp(n, "sort")) {
+			xf->sort = sort_arg(v, a, val);
+		} else if (!strcmp(n, "length")) {
+			if (val->kind == ST_PSL_EXPR_NUMBER)
+				xf->length = atoi(val->str);
+			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
+				 "The length argument is not supported in an index "
+				 "definition with the current connector",
+				 a->block ? "@" : "", a->name.name);
+		} else if (!strcmp(n, "ops")) {
+			const char *s;
+
+			if (val->kind == ST_PSL_EXPR_CONST) {
+				xf->ops = val->str;
+				xf->ops_sql = ops_sql(v, val->str);
+			} else if (st_psl_expr_is_call(val, "raw") &&
+				   val->args.n == 1 && val->args.items[0]->value &&
+				   st_psl_expr_string(val->args.items[0]->value, &s,
+						      NULL)) {
+				xf->ops = val->raw;
+				xf->ops_sql = s;
+			} else {
+				psl__err(v, val->span, "Error parsing attribute "
+					 "\"@%s%s\": Invalid operator class: %s.",
+					 a->block ? "@" : "", a->name.name, val->raw);
+			}
+		} else {
+			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
+				 "No such argument.", a->block ? "@" : "",
+				 a->name.name);
+		}
+	}
+}
+
+static const char *
+definition_word(st_psl_index_kind k)
+{
+	switch (k) {
+	case ST_PSL_IDX_PRIMARY: return "id";
+	case ST_PSL_IDX_UNIQUE: return "unique index";
+	default: return "index";
+	}
+}
+
+/* Reads fields: [a, b(sort: Desc)] of a block attribute into ix. */
+static bool
+index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
+	     st_psl_rindex *ix)
+{
+	const st_psl_expr *e = st_psl_attr_arg(a, "fields", 0);
+	st_strbuf unknown, rels, fks;
+	size_t nunknown = 0, nrels = 0;
+
+	if (!e) {
+		psl__err(v, a->span, "Error parsing attribute \"@@%s\": Argument "
+			 "\"fields\" is missing.", a->name.name);
+		return false;
+	}
+	if (e->kind == ST_PSL_EXPR_CONST || e->kind == ST_PSL_EXPR_CALL) {
+		/* Prisma accepts a single field without brackets: @@index(a) */
+		st_psl_expr *arr = st_alloc(v->a, sizeof(*arr));
+
+		arr->kind = ST_PSL_EXPR_ARRAY;
+		arr->span = e->span;
+		arr->raw = e->raw;
+		arr->items = st_alloc(v->a, sizeof(*arr->items));
+		arr->items[0] = (st_psl_expr *)e;
+		arr->nitems = 1;
+		e = arr;
+	}
+	if (e->kind != ST_PSL_EXPR_ARRAY) {
+		psl__err(v, e->span, "Error parsing attribute \"@@%s\": Expected "
+			 "an array of field names, but found `%s`.", a->name.name,
+			 e->raw);
+		return false;
+	}
+	st_strbuf_init_arena(&unknown, v->a);
+	st_strbuf_init_arena(&rels, v->a);
+	st_strbuf_init_arena(&fks, v->a);
+	ix->fields = st_alloc_array(v->a, e->nitems ? e->nitems : 1,
+				    sizeof(*ix->fields));
+	for (size_t i = 0; i < e->nitems; i++) {
+		const st_psl_expr *it = e->items[i];
+		const char *name = it->kind == ST_PSL_EXPR_CALL ? it->func.name
+			: it->kind == ST_PSL_EXPR_CONST ? it->str : NULL;
+		st_psl_rfield *f;
+		st_psl_index_field *xf;
+
+		if (!name) {
+			psl__err(v, it->span, "Error parsing attribute \"@@%s\": "
+				 "Expected a field name, but found `%s`.",
+				 a->name.name, it->raw);
+			continue;
+		}
+		f = st_psl_rmodel_field(m, name);
+		if (!f) {
+			st_strbuf_addf(&unknown, "%s%s", nunknown++ ? ", " : "",
+				       name);
+			continue;
+		}
+		if (f->type == ST_PSL_T_RELATION) {
+			st_strbuf_addf(&rels, "%s%s", nrels++ ? ", " : "", name);
+			if (f->ast) {
+				st_psl_expr *fe = st_psl_attr_arg(
+					st_psl_field_attr(f->ast, "relation"),
+					"fields", 99);
+
+				for (size_t k = 0; fe && fe->kind ==
+				     ST_PSL_EXPR_ARRAY && k < fe->nitems; k++)
+					st_strbuf_addf(&fks, "%s%s",
+						       fks.len ? ", " : "",
+						       fe->items[k]->raw);
+			}
+			continue;
+		}
+		xf = &ix->fields[ix->nfields++];
+		xf->field = f;
+		xf->span = it->span;
+		if (it->kind == ST_PSL_EXPR_CALL)
+			index_field_args(v, a, it, xf);
+	}
+	if (nunknown) {
+		psl__err(v, a->span, "Error validating model \"%s\": The %s "
+			 "definition refers to the unknown fields: %s.", m->name,
+			 ix->kind == ST_PSL_IDX_PRIMARY
+				 ? "multi field id" : definition_word(ix->kind),
+			 unknown.buf);
+		return false;
+	}
+	if (nrels) {
+		psl__err(v, a->span, "Error validating model \"%s\": The %s "
+			 "definition refers to the relation fields %s. %s "
+			 "definitions must reference only scalar fields. Did you "
+			 "mean `@@%s([%s])`?", m->name, definition_word(ix->kind),
+			 rels.buf,
+			 ix->kind == ST_PSL_IDX_PRIMARY ? "ID" : "Index",
+			 a->name.name, fks.buf);
+		return false;
+	}
+	return true;
+}
+
+/* ==== field attributes ==== */
+
+static st_psl_rindex *
+field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
+	    const st_psl_attr *a, st_psl_index_kind kind)
+{
+	static const char *const allowed[] = { "map", "sort", "length",
+					       "clustered", "", NULL };
+	st_psl_rindex *ix = st_alloc(v->a, sizeof(*ix));
+	st_psl_expr *e;
+
+	ix->kind = kind;
+	ix->model = m;
+	ix->field_level = true;
+	ix->attr = a;
+	ix->span = a->span;
+	ix->nfields = 1;
+	ix->fields = st_alloc(v->a, sizeof(*ix->fields));
+	ix->fields[0].field = f;
+	ix->fields[0].span = f->ast->name.span;
+	check_args(v, a, allowed);
+	ix->map = psl__str_arg(v, a, "map", 0, NULL);
+	if ((e = st_psl_attr_arg(a, "sort", 99)))
+		ix->fields[0].sort = sort_arg(v, a, e);
+	if ((e = st_psl_attr_arg(a, "length", 99)))
+		psl__err(v, e->span, "Error parsing attribute \"@%s\": The "
+			 "length argument is not supported in an index definition "
+			 "with the current connector", a->name.name);
+	if ((e = st_psl_attr_arg(a, "clustered", 99)))
+		psl__err(v, e->span, "Error parsing attribute \"@%s\": Defining "
+			 "clustering is not supported in the current connector.",
+			 a->name.name);
+	return ix;
+}
+
+static void
+field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
+{
+	const st_psl_field *af = f->ast;
+	bool rel = f->type == ST_PSL_T_RELATION;
+
+	duplicates(v, af->attrs, af->nattrs);
+	for (size_t i = 0; i < af->nattrs; i++) {
+		const st_psl_attr *a = af->attrs[i];
+		const char *n = a->name.name;
+
+		if (!n)
+			continue;
+		if (!strcmp(n, "id")) {
+			if (rel) {
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@id\": The field `%s` is a relation "
+					 "field and cannot be marked with `@id`. "
+					 "Only scalar fields can be declared as id.",
+					 f->name);
+				continue;
+			}
+			if (f->arity != ST_PSL_REQUIRED) {
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@id\": Fields that are marked as id "
+					 "must be required.");
+				continue;
+			}
+			if (m->pk) {
+				psl__err(v, m->name_span, "Error validating model "
+					 "\"%s\": At most one field must be marked "
+					 "as the id field with the `@id` "
+					 "attribute.", m->name);
+				continue;
+			}
+			m->pk = field_index(v, m, f, a, ST_PSL_IDX_PRIMARY);
+			f->is_id = true;
+		} else if (!strcmp(n, "unique")) {
+			if (rel) {
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@unique\": The field `%s` is a relation "
+					 "field and cannot be marked with "
+					 "`@unique`. Only scalar fields can be made "
+					 "unique.", f->name);
+				continue;
+			}
+			st_vec_push(uniques, field_index(v, m, f, a,
+							 ST_PSL_IDX_UNIQUE));
+			f->is_unique = true;
+		} else if (!strcmp(n, "default")) {
+			if (rel) {
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@default\": Cannot set a default value "
+					 "on a relation field.");
+				continue;
+			}
+			psl__default(v, f, a);
+		} else if (!strcmp(n, "map")) {
+			const char *s = psl__str_arg(v, a, "name", 0, NULL);
+
+			if (rel)
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@map\": The attribute `@map` cannot be "
+					 "used on relation fields.");
+			else if (s)
+				f->db_name = s;
+			else if (!st_psl_attr_arg(a, "name", 0))
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@map\": Argument \"name\" is missing.");
+		} else if (!strcmp(n, "updatedAt")) {
+			if (f->type != ST_PSL_T_DATETIME)
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@updatedAt\": Fields that are marked "
+					 "with @updatedAt must be of type "
+					 "DateTime.");
+			else if (f->arity == ST_PSL_LIST)
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@updatedAt\": Fields that are marked "
+					 "with @updatedAt cannot be lists.");
+			else
+				f->updated_at = true;
+		} else if (!strcmp(n, "ignore")) {
+			f->ignored = true;
+		} else if (!strcmp(n, "relation")) {
+			if (!rel)
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@relation\": Invalid field type, not a "
+					 "relation.");
+		} else if (strchr(n, '.')) {
+			if (rel || f->type == ST_PSL_T_ENUM ||
+			    f->type == ST_PSL_T_UNSUPPORTED)
+				psl__err(v, a->name.span, "Attribute not known: "
+					 "\"@%s\".", n);
+			else
+				psl__native(v, f, a);
+		} else {
+			psl__err(v, a->name.span, "Attribute not known: \"@%s\".",
+				 n);
+		}
+	}
+}
+
+/* ==== block attributes ==== */
+
+static st_psl_index_type
+index_type(psl__v *v, const st_psl_expr *e)
+{
+	static const char *const names[] = { "BTree", "Hash", "Gist", "Gin",
+					     "SpGist", "Brin" };
+
+	for (size_t i = 0; i < 6; i++)
+		if (st_psl_expr_is_const(e, names[i]))
+			return (st_psl_index_type)(i + 1);
+	psl__err(v, e->span, "Error parsing attribute \"@index\": Unknown index "
+		 "type: %s.", e->raw);
+	return ST_PSL_ITYPE_NONE;
+}
+
+static void
+block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
+	    st_psl_index_kind kind, st_vec *list)
+{
+	static const char *const allowed_id[] = { "", "fields", "name", "map",
+						  "clustered", NULL };
+	static const char *const allowed_ix[] = { "", "fields", "name", "map",
+						  "clustered", "type", "where",
+						  NULL };
+	st_psl_rindex *ix = st_alloc(v->a, sizeof(*ix));
+	st_psl_expr *e;
+
+	ix->kind = kind;
+	ix->model = m;
+	ix->attr = a;
+	ix->span = a->span;
+	check_args(v, a, kind == ST_PSL_IDX_NORMAL ? allowed_ix : allowed_id);
+	ix->name = psl__str_arg(v, a, "name", 99, NULL);
+	ix->map = psl__str_arg(v, a, "map", 99, NULL);
+	if ((e = st_psl_attr_arg(a, "clustered", 99)))
+		psl__err(v, e->span, "Error parsing attribute \"@@%s\": Defining "
+			 "clustering is not supported in the current connector.",
+			 a->name.name);
+	if (kind == ST_PSL_IDX_NORMAL) {
+		if ((e = st_psl_attr_arg(a, "type", 99)))
+			ix->type = index_type(v, e);
+		if ((e = st_psl_attr_arg(a, "where", 99))) {
+			const char *s;
+
+			if (st_psl_expr_is_call(e, "raw") && e->args.n == 1 &&
+			    e->args.items[0]->value &&
+			    st_psl_expr_string(e->args.items[0]->value, &s, NULL))
+				ix->where = s;
+			else if (st_psl_expr_string(e, &s, NULL))
+				ix->where = s;
+			else
+				psl__err(v, e->span, "Error parsing attribute "
+					 "\"@@index\": The `where` argument must "
+					 "be a raw(\"...\") SQL condition.");
+		}
+	}
+	if (!index_fields(v, m, a, ix))
+		return;
+	if (kind == ST_PSL_IDX_PRIMARY) {
+		if (m->pk) {
+			psl__err(v, m->name_span, "Error validating model \"%s\": "
+				 "Each model must have at most one id criteria. "
+				 "You can't have `@id` and `@@id` at the same time.",
+				 m->name);
+			return;
+		}
+		for (size_t i = 0; i < ix->nfields; i++) {
+			if (ix->fields[i].field->arity != ST_PSL_REQUIRED) {
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@@id\": Fields that are marked as id "
+					 "must be required.");
+				return;
+			}
+			ix->fields[i].field->is_id = true;
+		}
+		m->pk = ix;
+		return;
+	}
+	st_vec_push(list, ix);
+}
+
+static const char *
+schema_arg(psl__v *v, const st_psl_attr *a)
+{
+	const char *s = psl__str_arg(v, a, "name", 0, NULL);
+	const st_psl_datasource *ds = v->m->datasource;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; ds && i < ds->nschemas; i++)
+		if (!strcmp(ds->schemas[i], s))
+			return s;
+	psl__err(v, a->span, "This schema is not defined in the datasource. "
+		 "Read more on `@@schema` at https://pris.ly/d/multi-schema");
+	return s;
+}
+
+static void
+compute_names(psl__v *v, st_psl_rmodel *m)
+{
+	for (size_t i = 0; i <= m->nindexes; i++) {
+		st_psl_rindex *ix = i < m->nindexes ? m->indexes[i] : m->pk;
+		const char **cols;
+
+		if (!ix)
+			continue;
+		if (ix->map) {
+			ix->db_name = ix->map;
+			continue;
+		}
+		cols = st_alloc_array(v->a, ix->nfields ? ix->nfields : 1,
+				      sizeof(*cols));
+		for (size_t j = 0; j < ix->nfields; j++)
+			cols[j] = ix->fields[j].field->db_name;
+		switch (ix->kind) {
+		case ST_PSL_IDX_PRIMARY:
+			ix->db_name = st_psl_name_pk(v->a, m->db_name);
+			break;
+		case ST_PSL_IDX_UNIQUE:
+			ix->db_name = st_psl_name_unique(v->a, m->db_name, cols,
+							 ix->nfields);
+			break;
+		default:
+			ix->db_name = st_psl_name_index(v->a, m->db_name, cols,
+							ix->nfields);
+			break;
+		}
+	}
+}
+
+/* Two scalar fields mapped to the same column (@map). */
+static void
+column_clashes(psl__v *v, st_psl_rmodel *m)
+{
+	st_map cols;
+
+	st_map_init(&cols, v->a);
+	for (size_t i = 0; i < m->nfields; i++) {
+		st_psl_rfield *f = m->fields[i];
+
+		if (f->type == ST_PSL_T_RELATION)
+			continue;
+		if (st_map_get(&cols, f->db_name))
+			psl__err(v, f->ast->name.span, "Field \"%s\" is already "
+				 "defined on %s \"%s\".", f->name,
+				 m->is_view ? "view" : "model", m->name);
+		else
+			st_map_put(&cols, f->db_name, f);
+	}
+}
+
+void
+psl__attrs_model(psl__v *v, st_psl_rmodel *m)
+{
+	const st_psl_block *b = m->ast;
+	st_vec uniques = ST_VEC_INIT(v->a), blockix = ST_VEC_INIT(v->a);
+
+	duplicates(v, b->attrs, b->nattrs);
+	/* @@map, @@schema, @@ignore first: names depend on them */
+	for (size_t i = 0; i < b->nattrs; i++) {
+		const st_psl_attr *a = b->attrs[i];
+		const char *n = a->name.name;
+
+		if (!n)
+			continue;
+		if (!strcmp(n, "map")) {
+			const char *s = psl__str_arg(v, a, "name", 0, NULL);
+
+			if (s)
+				m->db_name = s;
+		} else if (!strcmp(n, "schema")) {
+			m->schema = schema_arg(v, a);
+		} else if (!strcmp(n, "ignore")) {
+			m->ignored = true;
+		}
+	}
+	for (size_t i = 0; i < m->nfields; i++)
+		field_attrs(v, m, m->fields[i], &uniques);
+	column_clashes(v, m);
+	for (size_t i = 0; i < b->nattrs; i++) {
+		const st_psl_attr *a = b->attrs[i];
+		const char *n = a->name.name;
+
+		if (!n || !strcmp(n, "map") || !strcmp(n, "schema") ||
+		    !strcmp(n, "ignore"))
+			continue;
+		if (!strcmp(n, "id"))
+			block_index(v, m, a, ST_PSL_IDX_PRIMARY, &blockix);
+		else if (!strcmp(n, "unique"))
+			block_index(v, m, a, ST_PSL_IDX_UNIQUE, &blockix);
+		else if (!strcmp(n, "index"))
+			block_index(v, m, a, ST_PSL_IDX_NORMAL, &blockix);
+		else if (!strcmp(n, "fulltext"))
+			psl__err(v, a->span, "Error parsing attribute "
+				 "\"@@fulltext\": Defining fulltext indexes is "
+				 "not supported with the current connector.");
+		else
+			psl__err(v, a->name.span, "Attribute not known: \"@%s\".",
+				 n);
+	}
+	for (size_t i = 0; i < blockix.len; i++)
+		st_vec_push(&uniques, blockix.items[i]);
+	m->indexes = (st_psl_rindex **)uniques.items;
+	m->nindexes = uniques.len;
+	compute_names(v, m);
+}
+
+void
+psl__attrs_enum(psl__v *v, st_psl_renum *e)
+{
+	const st_psl_block *b = e->ast;
+	size_t k = 0;
+
+	duplicates(v, b->attrs, b->nattrs);
+	for (size_t i = 0; i < b->nattrs; i++) {
+		const st_psl_attr *a = b->attrs[i];
+		const char *n = a->name.name;
+
+		if (!n)
+			continue;
+		if (!strcmp(n, "map")) {
+			const char *s = psl__str_arg(v, a, "name", 0, NULL);
+
+			if (s)
+				e->db_name = s;
+		} else if (!strcmp(n, "schema")) {
+			e->schema = schema_arg(v, a);
+		} else {
+			psl__err(v, a->name.span, "Attribute not known: \"@%s\".",
+				 n);
+		}
+	}
+	/* values: e->values skips duplicates, walk the AST in step */
+	for (size_t i = 0; i < b->nvalues && k < e->nvalues; i++) {
+		const st_psl_enum_value *av = b->values[i];
+		st_psl_rvalue *rv = e->values[k];
+
+		if (!av->name.name || strcmp(av->name.name, rv->name) != 0 ||
+		    av->span.start != rv->span.start)
+			continue;
+		k++;
+		duplicates(v, av->attrs, av->nattrs);
+		for (size_t j = 0; j < av->nattrs; j++) {
+			const st_psl_attr *a = av->attrs[j];
+
+			if (!a->name.name)
+				continue;
+			if (!strcmp(a->name.name, "map")) {
+				const char *s = psl__str_arg(v, a, "name", 0,
+							     NULL);
+
+				if (s)
+					rv->db_name = s;
+			} else {
+				psl__err(v, a->name.span, "Attribute not known: "
+					 "\"@%s\".", a->name.name);
+			}
+		}
+	}
+}

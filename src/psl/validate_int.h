@@ -1,0 +1,68 @@
+/*
+ * validate_int.h - state shared by the validator's files (validate.c,
+ * validate_attrs.c, validate_defaults.c, validate_relations.c,
+ * native_types.c, names.c).  Semi-private: psl__ prefix, not for other
+ * modules.
+ *
+ * The validator runs in Prisma's phases; a later phase runs only when the
+ * earlier ones reported no error, so the set of messages matches Prisma's
+ * for the same schema:
+ *   1. names      duplicate blocks/fields/values, reserved names
+ *   2. types      field types resolve to a scalar, enum or model
+ *   3. attributes @id @unique @default @map @db.* @relation @@...
+ *   4. relations  pairing of relation fields, names, ambiguity
+ *   5. checks     unique criteria, fields/references, one-to-one,
+ *                 constraint names, database names, composite types
+ * The datasource and generators are checked independently (always).
+ */
+#ifndef ST_PSL_VALIDATE_INT_H
+#define ST_PSL_VALIDATE_INT_H
+
+#include <stdbool.h>
+
+#include "psl/ast.h"
+#include "psl/model.h"
+#include "util/diag.h"
+#include "util/map.h"
+#include "util/vec.h"
+
+typedef struct psl__v {
+	st_ctx *cx;
+	st_arena *a;
+	st_psl_model *m;
+	const st_psl_schema *ast;
+	size_t nerrors;
+	st_vec composites;   /* st_psl_block * of `type` blocks */
+	st_map type_map;     /* composite type name -> block */
+	st_vec relfields;    /* st_psl_rfield * with T_RELATION */
+	st_vec m2m;          /* st_psl_m2m * */
+	st_map relgroups;    /* "A\x1fB\x1fname" -> st_vec * of rfields */
+} psl__v;
+
+/* Reports an error / warning (code P1012) at span. */
+void psl__err(psl__v *v, st_span span, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void psl__warn(psl__v *v, st_span span, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* validate_attrs.c: field and block attributes of every model (phase 3) */
+void psl__attrs_model(psl__v *v, st_psl_rmodel *m);
+void psl__attrs_enum(psl__v *v, st_psl_renum *e);
+/* A string argument value; reports "Expected a string value" otherwise. */
+const char *psl__str_arg(psl__v *v, const st_psl_attr *a, const char *name,
+			 size_t pos, bool *bad);
+
+/* validate_defaults.c: decodes @default for field f (phase 3) */
+void psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a);
+
+/* validate_relations.c: pairing (phase 4) and checks (phase 5) */
+void psl__relations_pair(psl__v *v);
+void psl__relations_check(psl__v *v);
+
+/* native_types.c: resolves @db.X on f (phase 3) */
+void psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a);
+
+/* names.c: constraint namespaces and database name clashes (phase 5) */
+void psl__names_check(psl__v *v);
+
+#endif

@@ -1,0 +1,651 @@
+/*
+ * validate_relations.c - relation fields: reading @relation (phase 3/4),
+ * pairing each relation field with its back-relation field, deciding
+ * 1:1 / 1:n / implicit m:n and the side that holds the foreign key, and
+ * Prisma's checks on them (phase 5).
+ */
+#include <string.h>
+
+#include "psl/validate_int.h"
+
+#define RELERR "Error parsing attribute \"@relation\": "
+
+/* ==== reading @relation ==== */
+
+static st_psl_action
+action(psl__v *v, const st_psl_expr *e)
+{
+	static const char *const names[] = { "Cascade", "Restrict", "NoAction",
+					     "SetNull", "SetDefault" };
+
+	for (size_t i = 0; i < 5; i++)
+		if (st_psl_expr_is_const(e, names[i]))
+			return (st_psl_action)(i + 1);
+	psl__err(v, e->span, RELERR "Invalid referential action: `%s`", e->raw);
+	return ST_PSL_ACT_UNSET;
+}
+
+/* Resolves [a, b] against model m; reports unknown names. */
+static st_psl_rfield **
+field_list(psl__v *v, const st_psl_expr *e, st_psl_rmodel *m, bool refs,
+	   st_psl_rmodel *from, size_t *n)
+{
+	st_psl_rfield **out;
+	st_strbuf unknown;
+	size_t nunknown = 0;
+
+	*n = 0;
+	if (e->kind != ST_PSL_EXPR_ARRAY) {
+		psl__err(v, e->span, RELERR "Expected an array of field names, "
+			 "but found `%s`.", e->raw);
+		return NULL;
+	}
+	st_strbuf_init_arena(&unknown, v->a);
+	out = st_alloc_array(v->a, e->nitems ? e->nitems : 1, sizeof(*out));
+	for (size_t i = 0; i < e->nitems; i++) {
+		const st_psl_expr *it = e->items[i];
+		st_psl_rfield *f = it->kind == ST_PSL_EXPR_CONST
+			? st_psl_rmodel_field(m, it->str) : NULL;
+
+		if (!f || f->type == ST_PSL_T_RELATION) {
+			st_strbuf_addf(&unknown, "%s%s", nunknown++ ? ", " : "",
+				       it->raw);
+			continue;
+		}
+		out[(*n)++] = f;
+	}
+	if (nunknown) {
+		if (refs)
+			psl__err(v, e->span, "Error validating: The argument "
+				 "`references` must refer only to existing fields "
+				 "in the related model `%s`. The following fields "
+				 "do not exist in the related model: %s", m->name,
+				 unknown.buf);
+		else
+			psl__err(v, e->span, "Error validating: The argument "
+				 "fields must refer only to existing fields. The "
+				 "following fields do not exist in this model: %s",
+				 unknown.buf);
+		(void)from;
+		return NULL;
+	}
+	return out;
+}
+
+/* Reads the @relation attribute of f into f->rel (no pairing yet). */
+static void
+read_relation(psl__v *v, st_psl_rfield *f)
+{
+	static const char *const known[] = { "name", "fields", "references",
+					     "onDelete", "onUpdate", "map", NULL };
+	st_psl_rrel *r = f->rel;
+	const st_psl_attr *a = st_psl_field_attr(f->ast, "relation");
+	st_psl_expr *e;
+	size_t nrefs = 0;
+
+	r->span = f->span;
+	if (!a)
+		return;
+	r->attr = a;
+	r->span = a->span;
+	for (size_t i = 0; i < a->args.n; i++) {
+		const st_psl_arg *arg = a->args.items[i];
+		bool ok = !arg->name.name && i == 0;
+
+		for (size_t k = 0; !ok && arg->name.name && known[k]; k++)
+			ok = !strcmp(arg->name.name, known[k]);
+		if (!ok)
+			psl__err(v, arg->span, RELERR "%s", arg->name.name
+				 ? "No such argument." : "Unexpected unnamed "
+				 "argument.");
+	}
+	if ((e = st_psl_attr_arg(a, "name", 0))) {
+		const char *s;
+
+		if (st_psl_expr_string(e, &s, NULL)) {
+			r->name = s;
+			r->name_explicit = true;
+		} else {
+			psl__err(v, e->span, RELERR "Expected a string value, but "
+				 "received %s value `%s`.",
+				 st_psl_expr_kind_name(e->kind), e->raw);
+		}
+	}
+	r->map = psl__str_arg(v, a, "map", 99, NULL);
+	if ((e = st_psl_attr_arg(a, "onDelete", 99)))
+		r->on_delete = action(v, e);
+	if ((e = st_psl_attr_arg(a, "onUpdate", 99)))
+		r->on_update = action(v, e);
+	if ((e = st_psl_attr_arg(a, "fields", 99))) {
+		r->fields = field_list(v, e, f->model, false, f->model,
+				       &r->nfields);
+		if (!r->fields)
+			r->fields = st_alloc(v->a, sizeof(*r->fields));
+		r->holds_fk = true;
+	}
+	if ((e = st_psl_attr_arg(a, "references", 99))) {
+		r->references = field_list(v, e, r->related, true, f->model,
+					   &nrefs);
+		if (!r->references)
+			r->references = st_alloc(v->a, sizeof(*r->references));
+		r->holds_fk = true;
+		/* nfields stays the count of `fields`; a mismatch is an error
+		 * (phase 5) and the shorter count is what both arrays hold */
+		if (!st_psl_attr_arg(a, "fields", 99))
+			r->nfields = 0;
+		else if (nrefs < r->nfields)
+			r->nfields = nrefs;
+	}
+}
+
+/* ==== pairing ==== */
+
+static const char *
+group_key(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b,
+	  const char *name)
+{
+	return st_strfmt(v->a, "%s\x1f%s\x1f%s", a->name, b->name,
+			 name ? name : "");
+}
+
+static const char *
+default_name(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b)
+{
+	return strcmp(a->name, b->name) <= 0
+		? st_strfmt(v->a, "%sTo%s", a->name, b->name)
+		: st_strfmt(v->a, "%sTo%s", b->name, a->name);
+}
+
+static void
+pair(st_psl_rfield *x, st_psl_rfield *y)
+{
+	x->rel->back = y;
+	y->rel->back = x;
+}
+
+static st_psl_rfield *
+single_id(const st_psl_rmodel *m)
+{
+	return m->pk && m->pk->nfields == 1 ? m->pk->fields[0].field : NULL;
+}
+
+static void
+classify(psl__v *v, st_psl_rfield *f)
+{
+	st_psl_rrel *r = f->rel, *b;
+	st_psl_rfield *back = r->back;
+
+	if (!back) {
+		r->kind = f->arity == ST_PSL_LIST ? ST_PSL_REL_ONE_TO_MANY
+						  : ST_PSL_REL_ONE_TO_ONE;
+		return;
+	}
+	b = back->rel;
+	if (!r->name) {
+		r->name = default_name(v, f->model, back->model);
+	}
+	if (f->arity == ST_PSL_LIST && back->arity == ST_PSL_LIST) {
+		r->kind = ST_PSL_REL_MANY_TO_MANY;
+		if (!b->m2m && !r->m2m) {
+			st_psl_m2m *mm = st_alloc(v->a, sizeof(*mm));
+			bool first = strcmp(f->model->name, back->model->name) < 0 ||
+				(f->model == back->model &&
+				 strcmp(f->name, back->name) <= 0);
+
+			mm->name = r->name;
+			mm->table = st_strfmt(v->a, "_%s", r->name);
+			mm->model_a = first ? f->model : back->model;
+			mm->model_b = first ? back->model : f->model;
+			mm->field_a = first ? f : back;
+			mm->field_b = first ? back : f;
+			mm->id_a = single_id(mm->model_a);
+			mm->id_b = single_id(mm->model_b);
+			mm->schema = mm->model_a->schema;
+			st_vec_push(&v->m2m, mm);
+			r->m2m = mm;
+		} else {
+			r->m2m = b->m2m;
+		}
+		r->eff_on_delete = ST_PSL_ACT_CASCADE;
+		r->eff_on_update = ST_PSL_ACT_CASCADE;
+		return;
+	}
+	if (f->arity == ST_PSL_LIST || back->arity == ST_PSL_LIST)
+		r->kind = ST_PSL_REL_ONE_TO_MANY;
+	else
+		r->kind = ST_PSL_REL_ONE_TO_ONE;
+}
+
+static void
+fk_details(psl__v *v, st_psl_rfield *f)
+{
+	st_psl_rrel *r = f->rel;
+	bool optional = false;
+	const char **cols;
+
+	if (!r->holds_fk || r->kind == ST_PSL_REL_MANY_TO_MANY)
+		return;
+	cols = st_alloc_array(v->a, r->nfields ? r->nfields : 1,
+			      sizeof(*cols));
+	for (size_t i = 0; i < r->nfields; i++) {
+		cols[i] = r->fields[i]->db_name;
+		if (r->fields[i]->arity != ST_PSL_REQUIRED)
+			optional = true;
+	}
+	r->eff_on_delete = r->on_delete ? r->on_delete
+		: optional ? ST_PSL_ACT_SET_NULL : ST_PSL_ACT_RESTRICT;
+	r->eff_on_update = r->on_update ? r->on_update : ST_PSL_ACT_CASCADE;
+	r->fk_name = r->map ? r->map
+		: st_psl_name_fk(v->a, f->model->db_name, cols, r->nfields);
+}
+
+void
+psl__relations_pair(psl__v *v)
+{
+	st_map_init(&v->relgroups, v->a);
+	for (size_t i = 0; i < v->relfields.len; i++) {
+		st_psl_rfield *f = v->relfields.items[i];
+		const char *k;
+		st_vec *g;
+
+		read_relation(v, f);
+		k = group_key(v, f->model, f->rel->related, f->rel->name);
+		if (!(g = st_map_get(&v->relgroups, k))) {
+			g = st_alloc(v->a, sizeof(*g));
+			st_vec_init(g, v->a);
+			st_map_put(&v->relgroups, k, g);
+		}
+		st_vec_push(g, f);
+	}
+	for (size_t i = 0; i < v->relfields.len; i++) {
+		st_psl_rfield *f = v->relfields.items[i];
+		st_psl_rmodel *a = f->model, *b = f->rel->related;
+		st_vec *mine = st_map_get(&v->relgroups, group_key(v, a, b, f->rel->name));
+
+		if (f->rel->back)
+			continue;
+		if (a == b) {
+			if (mine->len == 2)
+				pair(mine->items[0], mine->items[1]);
+		} else {
+			st_vec *theirs = st_map_get(&v->relgroups,
+						    group_key(v, b, a, f->rel->name));
+
+			if (mine->len == 1 && theirs && theirs->len == 1)
+				pair(f, theirs->items[0]);
+		}
+	}
+	for (size_t i = 0; i < v->relfields.len; i++)
+		classify(v, v->relfields.items[i]);
+	/* the FK side of 1:n is the non-list side; of 1:1 the side with
+	 * fields/references */
+	for (size_t i = 0; i < v->relfields.len; i++) {
+		st_psl_rfield *f = v->relfields.items[i];
+
+		if (f->rel->kind == ST_PSL_REL_MANY_TO_MANY)
+			f->rel->holds_fk = false;
+		else if (f->rel->kind == ST_PSL_REL_ONE_TO_MANY &&
+			 f->arity != ST_PSL_LIST && f->rel->back)
+			f->rel->holds_fk = true;
+		fk_details(v, f);
+	}
+}
+
+/* ==== phase 5 checks ==== */
+
+static void
+names_list(st_strbuf *sb, st_vec *g)
+{
+	for (size_t i = 0; i < g->len; i++) {
+		st_psl_rfield *f = g->items[i];
+
+		if (i)
+			st_strbuf_adds(sb, i + 1 == g->len ? " and " : ", ");
+		st_strbuf_addf(sb, "`%s`", f->name);
+	}
+}
+
+/* Prisma stops validating after the first ambiguity. */
+static bool
+ambiguity(psl__v *v, st_psl_rfield *f)
+{
+	st_psl_rmodel *a = f->model, *b = f->rel->related;
+	const char *explicit_name = f->rel->name_explicit ? f->rel->name : NULL;
+	st_vec *g = st_map_get(&v->relgroups, group_key(v, a, b, explicit_name));
+	st_strbuf sb;
+	const char *what = a->is_view ? "view" : "model";
+
+	if (!g || g->len < 2 || (a == b && g->len == 2))
+		return false;
+	st_strbuf_init_arena(&sb, v->a);
+	names_list(&sb, g);
+	if (a == b && !explicit_name)
+		psl__err(v, f->span, "Error validating %s \"%s\": Unnamed self "
+			 "relation detected. The fields %s in model `%s` have no "
+			 "relation name. Please provide a relation name for one "
+			 "of them by adding `@relation(<name>).", what, a->name,
+			 sb.buf, a->name);
+	else if (a == b)
+		psl__err(v, f->span, "Error validating %s \"%s\": Wrongly named "
+			 "self relation detected. The fields %s in model `%s` "
+			 "have the same relation name. At most two relation "
+			 "fields can belong to the same relation and therefore "
+			 "have the same name. Please assign a different relation "
+			 "name to one of them.", what, a->name, sb.buf, a->name);
+	else if (!explicit_name)
+		psl__err(v, f->span, "Error validating %s \"%s\": Ambiguous "
+			 "relation detected. The fields %s in model `%s` both "
+			 "refer to `%s`. Please provide different relation names "
+			 "for them by adding `@relation(<name>).", what, a->name,
+			 sb.buf, a->name, b->name);
+	else
+		psl__err(v, f->span, "Error validating %s \"%s\": Wrongly named "
+			 "relation detected. The fields %s in model `%s` both use "
+			 "the same relation name. Please provide different "
+			 "relation names for them through `@relation(<name>).",
+			 what, a->name, sb.buf, a->name);
+	return true;
+}
+
+static bool
+is_unique_set(const st_psl_rmodel *m, st_psl_rfield *const *fs, size_t n)
+{
+	size_t total = m->nindexes + 1;
+
+	for (size_t i = 0; i < total; i++) {
+		const st_psl_rindex *ix = i < m->nindexes ? m->indexes[i] : m->pk;
+		size_t hit = 0;
+
+		if (!ix || (ix->kind != ST_PSL_IDX_UNIQUE &&
+			    ix->kind != ST_PSL_IDX_PRIMARY) || ix->nfields != n)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; k < n; k++)
+				if (ix->fields[k].field == fs[j]) {
+					hit++;
+					break;
+				}
+		if (hit == n)
+			return true;
+	}
+	return false;
+}
+
+static void
+join_names(st_strbuf *sb, st_psl_rfield *const *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		st_strbuf_addf(sb, "%s%s", i ? ", " : "", fs[i]->name);
+}
+
+static bool
+has_arg(const st_psl_rfield *f, const char *name)
+{
+	return f->rel->attr && st_psl_attr_arg(f->rel->attr, name, 99);
+}
+
+/* Checks on the side that holds the foreign key (1:1 and 1:n). */
+static void
+check_fk_side(psl__v *v, st_psl_rfield *f)
+{
+	st_psl_rrel *r = f->rel;
+	const st_psl_attr *a = r->attr;
+	st_psl_expr *fe = a ? st_psl_attr_arg(a, "fields", 99) : NULL;
+	st_psl_expr *re = a ? st_psl_attr_arg(a, "references", 99) : NULL;
+	size_t nf = fe && fe->kind == ST_PSL_EXPR_ARRAY ? fe->nitems : 0;
+	size_t nr = re && re->kind == ST_PSL_EXPR_ARRAY ? re->nitems : 0;
+	st_strbuf sb;
+
+	if (!fe && !re) {
+		psl__err(v, f->span, RELERR "The relation field `%s` on Model "
+			 "`%s` must specify the `fields` argument in the "
+			 "@relation attribute. You can run `prisma format` to fix "
+			 "this automatically.", f->name, f->model->name);
+		psl__err(v, f->span, RELERR "The relation field `%s` on Model "
+			 "`%s` must specify the `references` argument in the "
+			 "@relation attribute.", f->name, f->model->name);
+		return;
+	}
+	if (!re) {
+		psl__err(v, f->span, RELERR "The relation field `%s` on Model "
+			 "`%s` must specify the `references` argument in the "
+			 "@relation attribute.", f->name, f->model->name);
+		return;
+	}
+	if (!fe) {
+		psl__err(v, f->span, RELERR "The relation field `%s` on Model "
+			 "`%s` must specify the `fields` argument in the "
+			 "@relation attribute. You can run `prisma format` to fix "
+			 "this automatically.", f->name, f->model->name);
+		return;
+	}
+	/* references must be a unique criterion of the related model */
+	if (nr && !is_unique_set(r->related, r->references, nr)) {
+		st_strbuf_init_arena(&sb, v->a);
+		join_names(&sb, r->references, nr);
+		if (nr == 1)
+			psl__err(v, f->span, RELERR "The argument `references` "
+				 "must refer to a unique criterion in the related "
+				 "model. Consider adding an `@unique` attribute to "
+				 "the field `%s` in the model `%s`.", sb.buf,
+				 r->related->name);
+		else
+			psl__err(v, f->span, RELERR "The argument `references` "
+				 "must refer to a unique criterion in the related "
+				 "model. Consider adding an `@@unique([%s])` "
+				 "attribute to the model `%s`.", sb.buf,
+				 r->related->name);
+	}
+	if (nf != nr) {
+		psl__err(v, a->span, "Error validating: You must specify the same "
+			 "number of fields in `fields` and `references`.");
+		return;
+	}
+	/* a required relation field over optional scalars */
+	if (f->arity == ST_PSL_REQUIRED) {
+		bool opt = false;
+
+		for (size_t i = 0; i < r->nfields; i++)
+			opt |= r->fields[i]->arity == ST_PSL_OPTIONAL;
+		if (opt) {
+			st_strbuf_init_arena(&sb, v->a);
+			join_names(&sb, r->fields, r->nfields);
+			psl__err(v, f->span, "Error validating: The relation field "
+				 "`%s` uses the scalar fields %s. At least one of "
+				 "those fields is optional. Hence the relation "
+				 "field must be optional as well.", f->name,
+				 sb.buf);
+		}
+	}
+	for (size_t i = 0; i < r->nfields; i++) {
+		const st_psl_rfield *x = r->fields[i], *y = r->references[i];
+		bool same = x->type == y->type &&
+			(x->type != ST_PSL_T_ENUM || x->enum_ref == y->enum_ref) &&
+			(x->type != ST_PSL_T_UNSUPPORTED ||
+			 !strcmp(x->unsupported, y->unsupported));
+
+		if (same && x->native && y->native &&
+		    strcmp(x->native->sql_type, y->native->sql_type) != 0)
+			same = false;
+		if (!same)
+			psl__err(v, f->span, RELERR "The type of the field `%s` in "
+				 "the model `%s` is not matching the type of the "
+				 "referenced field `%s` in model `%s`.", x->name,
+				 f->model->name, y->name, r->related->name);
+	}
+	if (r->kind == ST_PSL_REL_ONE_TO_ONE && r->nfields &&
+	    !is_unique_set(f->model, r->fields, r->nfields)) {
+		st_strbuf_init_arena(&sb, v->a);
+		join_names(&sb, r->fields, r->nfields);
+		if (r->nfields == 1)
+			psl__err(v, f->span, RELERR "A one-to-one relation must "
+				 "use unique fields on the defining side. Either "
+				 "add an `@unique` attribute to the field `%s`, or "
+				 "change the relation to one-to-many.", sb.buf);
+		else
+			psl__err(v, f->span, RELERR "A one-to-one relation must "
+				 "use unique fields on the defining side. Either "
+				 "add an `@@unique([%s])` attribute to the model, "
+				 "or change the relation to one-to-many.", sb.buf);
+	}
+	if (v->m->datasource && v->m->datasource->relation_mode_prisma &&
+	    r->on_delete == ST_PSL_ACT_SET_DEFAULT)
+		psl__err(v, f->span, "Error validating: Invalid referential "
+			 "action: `SetDefault`. Allowed values: (`Cascade`, "
+			 "`Restrict`, `NoAction`, `SetNull`)");
+}
+
+static void
+check_pair(psl__v *v, st_psl_rfield *f)
+{
+	st_psl_rrel *r = f->rel;
+	st_psl_rfield *back = r->back;
+
+	if (r->kind == ST_PSL_REL_MANY_TO_MANY) {
+		if (f == r->m2m->field_a) {
+			if (!r->m2m->id_a || !r->m2m->id_b) {
+				st_psl_rmodel *bad = !r->m2m->id_a
+					? r->m2m->model_a : r->m2m->model_b;
+				st_psl_rfield *bf = !r->m2m->id_a
+					? r->m2m->field_b : r->m2m->field_a;
+
+				psl__err(v, bf->span, "Error validating field `%s` "
+					 "in model `%s`: The relation field `%s` on "
+					 "model `%s` references `%s` which does not "
+					 "have an `@id` field. Models without `@id` "
+					 "cannot be part of a many to many "
+					 "relation. Use an explicit intermediate "
+					 "Model to represent this relationship.",
+					 bf->name, bf->model->name, bf->name,
+					 bf->model->name, bad->name);
+			}
+		}
+		if (has_arg(f, "fields") || has_arg(f, "references"))
+			psl__err(v, f->span, "Error validating field `%s` in "
+				 "model `%s`: Implicit many-to-many relations must "
+				 "not have references argument. You probably "
+				 "intended to write an explicit many-to-many "
+				 "relation.", f->name, f->model->name);
+		return;
+	}
+	if (r->kind == ST_PSL_REL_ONE_TO_MANY) {
+		if (f->arity == ST_PSL_LIST) {
+			if (has_arg(f, "fields") || has_arg(f, "references"))
+				psl__err(v, f->span, RELERR "The relation field "
+					 "`%s` on Model `%s` must not specify the "
+					 "`fields` or `references` argument in the "
+					 "@relation attribute. You must only specify "
+					 "it on the opposite field `%s` on model "
+					 "`%s`.", f->name, f->model->name,
+					 back->name, back->model->name);
+			if (r->on_delete || r->on_update)
+				psl__err(v, f->span, RELERR "The relation field "
+					 "`%s` on Model `%s` must not specify the "
+					 "`onDelete` or `onUpdate` argument in the "
+					 "@relation attribute. You must only specify "
+					 "it on the opposite field `%s` on model "
+					 "`%s`, or in case of a many to many "
+					 "relation, in an explicit join table.",
+					 f->name, f->model->name, back->name,
+					 back->model->name);
+			return;
+		}
+		check_fk_side(v, f);
+		return;
+	}
+	/* one-to-one */
+	{
+		bool mine = has_arg(f, "fields") || has_arg(f, "references");
+		bool theirs = has_arg(back, "fields") ||
+			      has_arg(back, "references");
+
+		if (mine && theirs) {
+			/* Prisma names the pair in one order on both fields */
+			bool fwd = strcmp(f->model->name, back->model->name) < 0 ||
+				(f->model == back->model &&
+				 strcmp(f->name, back->name) < 0);
+			const st_psl_rfield *y = fwd ? f : back;
+			const st_psl_rfield *x = fwd ? back : f;
+
+			if (has_arg(f, "references") && has_arg(back, "references"))
+				psl__err(v, f->span, RELERR "The relation fields "
+					 "`%s` on Model `%s` and `%s` on Model `%s` "
+					 "both provide the `references` argument in "
+					 "the @relation attribute. You have to "
+					 "provide it only on one of the two fields.",
+					 y->name, y->model->name, x->name,
+					 x->model->name);
+			if (has_arg(f, "fields") && has_arg(back, "fields"))
+				psl__err(v, f->span, RELERR "The relation fields "
+					 "`%s` on Model `%s` and `%s` on Model `%s` "
+					 "both provide the `fields` argument in the "
+					 "@relation attribute. You have to provide it "
+					 "only on one of the two fields.", y->name,
+					 y->model->name, x->name, x->model->name);
+			return;
+		}
+		if (!mine && !theirs) {
+			psl__err(v, f->span, RELERR "The relation fields `%s` on "
+				 "Model `%s` and `%s` on Model `%s` do not provide "
+				 "the `fields` argument in the @relation attribute. "
+				 "You have to provide it on one of the two fields.",
+				 f->name, f->model->name, back->name,
+				 back->model->name);
+			psl__err(v, f->span, RELERR "The relation fields `%s` on "
+				 "Model `%s` and `%s` on Model `%s` do not provide "
+				 "the `references` argument in the @relation "
+				 "attribute. You have to provide it on one of the "
+				 "two fields.", f->name, f->model->name, back->name,
+				 back->model->name);
+			return;
+		}
+		if (mine) {
+			check_fk_side(v, f);
+			return;
+		}
+		/* back side of a 1:1: must be optional */
+		if (f->arity == ST_PSL_REQUIRED)
+			psl__err(v, f->span, RELERR "The relation field `%s` on "
+				 "Model `%s` is required. This is not valid because "
+				 "it's not possible to enforce this constraint on "
+				 "the database level. Please change the field type "
+				 "from `%s` to `%s?` to fix this.", f->name,
+				 f->model->name, back->model->name,
+				 back->model->name);
+		if (r->on_delete || r->on_update)
+			psl__err(v, f->span, RELERR "The relation field `%s` on "
+				 "Model `%s` must not specify the `onDelete` or "
+				 "`onUpdate` argument in the @relation attribute. "
+				 "You must only specify it on the opposite field "
+				 "`%s` on model `%s`.", f->name, f->model->name,
+				 back->name, back->model->name);
+	}
+}
+
+void
+psl__relations_check(psl__v *v)
+{
+	for (size_t i = 0; i < v->relfields.len; i++)
+		if (ambiguity(v, v->relfields.items[i]))
+			return;
+	for (size_t i = 0; i < v->relfields.len; i++) {
+		st_psl_rfield *f = v->relfields.items[i];
+
+		if (f->rel->related->ignored && !f->ignored && !f->model->ignored)
+			psl__err(v, f->span, "Error parsing attribute \"@ignore\": "
+				 "The relation field `%s` on Model `%s` must "
+				 "specify the `@ignore` attribute, because the "
+				 "model %s it is pointing to is marked ignored.",
+				 f->name, f->model->name, f->rel->related->name);
+		if (!f->rel->back) {
+			psl__err(v, f->span, "Error validating field `%s` in model "
+				 "`%s`: The relation field `%s` on model `%s` is "
+				 "missing an opposite relation field on the model "
+				 "`%s`. Either run `prisma format` or add it "
+				 "manually.", f->name, f->model->name, f->name,
+				 f->model->name, f->rel->related->name);
+			continue;
+		}
+		check_pair(v, f);
+	}
+}

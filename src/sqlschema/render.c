@@ -1,0 +1,602 @@
+/*
+ * render.c - migration steps -> SQL, in the exact text of Prisma's
+ * PostgreSQL renderer (flavour/postgres/renderer.rs and sql-ddl), so that
+ * a script is byte-identical to `prisma migrate diff --script`.
+ *
+ * Identifiers are always double-quoted.  Prisma does not double embedded
+ * quotes (its output is broken SQL for such names); strata does, so the
+ * SQL applies and creates exactly the name (see docs/readme/diff.md).
+ */
+#include <string.h>
+
+#include "sqlschema/steps.h"
+
+#define INDENT "    "
+
+typedef struct rctx {
+	st_ctx *cx;
+	const st_migration *m;
+	st_vec *out;
+} rctx;
+
+static void
+emit(rctx *r, st_strbuf *sb)
+{
+	st_vec_push(r->out, st_strdup(r->cx->arena, sb->buf));
+	st_strbuf_reset(sb);
+}
+
+static void
+table_ref(st_strbuf *sb, const st_table *t)
+{
+	st_render_qualified(sb, t->schema, t->name);
+}
+
+static void
+render_column(st_strbuf *sb, const st_column *c)
+{
+	st_strbuf_adds(sb, INDENT);
+	st_render_ident(sb, c->name);
+	st_strbuf_addch(sb, ' ');
+	st_coltype_render(sb, c);
+	if (c->type.arity == ST_ARITY_REQUIRED)
+		st_strbuf_adds(sb, " NOT NULL");
+	if (c->def.kind != ST_DEF_NONE) {
+		st_strbuf d = ST_STRBUF_INIT;
+
+		st_default_render(&d, c, &c->def);
+		if (d.len) {
+			st_strbuf_adds(sb, " DEFAULT ");
+			st_strbuf_adds(sb, d.buf);
+		}
+		st_strbuf_release(&d);
+	}
+}
+
+static void
+create_table(st_strbuf *sb, const st_table *t)
+{
+	st_strbuf_adds(sb, "CREATE TABLE ");
+	table_ref(sb, t);
+	st_strbuf_adds(sb, " (\n");
+	for (size_t i = 0; i < t->columns.len; i++) {
+		if (i)
+			st_strbuf_adds(sb, ",\n");
+		render_column(sb, t->columns.items[i]);
+	}
+	if (t->pk) {
+		st_strbuf_adds(sb, ",\n\n" INDENT "CONSTRAINT ");
+		st_render_ident(sb, t->pk->name);
+		st_strbuf_adds(sb, " PRIMARY KEY (");
+		for (size_t i = 0; i < t->pk->cols.len; i++) {
+			if (i)
+				st_strbuf_addch(sb, ',');
+			st_render_ident(sb, ((st_index_col *)t->pk->cols.items[i])->column->name);
+		}
+		st_strbuf_addch(sb, ')');
+	}
+	st_strbuf_adds(sb, "\n)");
+}
+
+static void
+create_index(st_strbuf *sb, const st_index *ix)
+{
+	st_strbuf_adds(sb, ix->kind == ST_INDEX_UNIQUE ? "CREATE UNIQUE INDEX " :
+			   "CREATE INDEX ");
+	st_render_ident(sb, ix->name);
+	st_strbuf_adds(sb, " ON ");
+	table_ref(sb, ix->table);
+	if (ix->algo != ST_ALGO_BTREE) {
+		st_strbuf_addf(sb, " USING %s (", st_index_algo_sql(ix->algo));
+	} else {
+		st_strbuf_addch(sb, '(');
+	}
+	for (size_t i = 0; i < ix->cols.len; i++) {
+		const st_index_col *ic = ix->cols.items[i];
+
+		if (i)
+			st_strbuf_adds(sb, ", ");
+		st_render_ident(sb, ic->column->name);
+		if (ic->opclass) {
+			st_strbuf_addch(sb, ' ');
+			st_strbuf_adds(sb, ic->opclass);
+		}
+		if (ic->sort == ST_SORT_ASC)
+			st_strbuf_adds(sb, " ASC");
+		else if (ic->sort == ST_SORT_DESC)
+			st_strbuf_adds(sb, " DESC");
+	}
+	st_strbuf_addch(sb, ')');
+	if (ix->predicate) {
+		st_strbuf_adds(sb, " WHERE ");
+		st_strbuf_adds(sb, ix->predicate);
+	}
+}
+
+static void
+add_fk(st_strbuf *sb, const st_fk *fk)
+{
+	st_strbuf_adds(sb, "ALTER TABLE ");
+	table_ref(sb, fk->table);
+	st_strbuf_adds(sb, " ADD ");
+	if (fk->name) {
+		st_strbuf_adds(sb, "CONSTRAINT ");
+		st_render_ident(sb, fk->name);
+		st_strbuf_addch(sb, ' ');
+	}
+	st_strbuf_adds(sb, "FOREIGN KEY (");
+	for (size_t i = 0; i < fk->cols.len; i++) {
+		if (i)
+			st_strbuf_adds(sb, ", ");
+		st_render_ident(sb, ((st_column *)fk->cols.items[i])->name);
+	}
+	st_strbuf_adds(sb, ") REFERENCES ");
+	table_ref(sb, fk->ref_table);
+	st_strbuf_addch(sb, '(');
+	for (size_t i = 0; i < fk->ref_cols.len; i++) {
+		if (i)
+			st_strbuf_adds(sb, ", ");
+		st_render_ident(sb, ((st_column *)fk->ref_cols.items[i])->name);
+	}
+	st_strbuf_addf(sb, ") ON DELETE %s ON UPDATE %s",
+		       st_fk_action_sql(fk->on_delete),
+		       st_fk_action_sql(fk->on_update));
+}
+
+static void
+pk_columns(st_strbuf *sb, const st_index *pk, const char *sep)
+{
+	for (size_t i = 0; i < pk->cols.len; i++) {
+		if (i)
+			st_strbuf_adds(sb, sep);
+		st_render_ident(sb, ((st_index_col *)pk->cols.items[i])->column->name);
+	}
+}
+
+static bool
+sequence_still_used(const st_migration *m, const st_column *next,
+		    const char *seq)
+{
+	for (size_t i = 0; i < m->to->tables.len; i++) {
+		const st_table *t = m->to->tables.items[i];
+
+		for (size_t j = 0; j < t->columns.len; j++) {
+			const st_column *c = t->columns.items[j];
+
+			if (c != next && c->def.kind == ST_DEF_SEQUENCE &&
+			    !strcmp(c->def.text ? c->def.text : "", seq))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* One ALTER COLUMN change set, Prisma's expand_alter_column order. */
+static void
+alter_column(rctx *r, const st_table_change *c, st_vec *before,
+	     st_vec *clauses, st_vec *after)
+{
+	st_arena *a = r->cx->arena;
+	const st_column *p = c->prev, *n = c->next;
+	bool set_type = false;
+	st_strbuf prefix = ST_STRBUF_INIT, sb = ST_STRBUF_INIT;
+
+	st_strbuf_adds(&prefix, "ALTER COLUMN ");
+	st_render_ident(&prefix, p->name);
+
+#define CLAUSE(...) do { st_strbuf_reset(&sb); st_strbuf_addf(&sb, __VA_ARGS__); \
+	st_vec_push(clauses, st_strdup(a, sb.buf)); } while (0)
+
+	/* DropDefault handling shared by Default and Autoincrement changes */
+	for (int bit = 1; bit <= ST_COLCHG_AUTOINC; bit <<= 1) {
+		if (!(c->changes & bit))
+			continue;
+		if (bit == ST_COLCHG_DEFAULT || (bit == ST_COLCHG_AUTOINC &&
+						 p->autoincrement)) {
+			if (bit == ST_COLCHG_DEFAULT && n->def.kind != ST_DEF_NONE) {
+				st_strbuf d = ST_STRBUF_INIT;
+
+				st_default_render(&d, n, &n->def);
+				CLAUSE("%s SET DEFAULT %s", prefix.buf, d.buf);
+				st_strbuf_release(&d);
+			} else {
+				CLAUSE("%s DROP DEFAULT", prefix.buf);
+				if (p->def.kind == ST_DEF_SEQUENCE) {
+					const char *seq = p->def.text ? p->def.text : "";
+
+					if (!sequence_still_used(r->m, n, seq)) {
+						st_strbuf_reset(&sb);
+						st_strbuf_adds(&sb, "DROP SEQUENCE ");
+						st_render_ident(&sb, seq);
+						st_vec_push(after, st_strdup(a, sb.buf));
+					}
+				}
+			}
+		} else if (bit == ST_COLCHG_ARITY) {
+			st_arity pa = p->type.arity, na = n->type.arity;
+
+			if (pa == ST_ARITY_REQUIRED && na == ST_ARITY_NULLABLE)
+				CLAUSE("%s DROP NOT NULL", prefix.buf);
+			else if (pa == ST_ARITY_NULLABLE && na == ST_ARITY_REQUIRED)
+				CLAUSE("%s SET NOT NULL", prefix.buf);
+			else if (pa == ST_ARITY_LIST && na == ST_ARITY_NULLABLE) {
+				set_type = true;
+				CLAUSE("%s DROP NOT NULL", prefix.buf);
+			} else if (pa == ST_ARITY_LIST && na == ST_ARITY_REQUIRED) {
+				set_type = true;
+				CLAUSE("%s SET NOT NULL", prefix.buf);
+			} else if (na == ST_ARITY_LIST && pa != na)
+				set_type = true;
+		} else if (bit == ST_COLCHG_TYPE) {
+			set_type = true;
+		} else if (bit == ST_COLCHG_AUTOINC) {
+			/* AddSequence: imitate the sequence a SERIAL column gets */
+			st_strbuf seq = ST_STRBUF_INIT;
+
+			if (n->table->schema) {
+				st_render_ident(&seq, n->table->schema);
+				st_strbuf_addch(&seq, '.');
+			}
+			st_strbuf_addf(&seq, "%s_%s_seq", n->table->name, n->name);
+			for (char *q = seq.buf; *q; q++)
+				if (*q >= 'A' && *q <= 'Z')
+					*q = (char)(*q - 'A' + 'a');
+			st_vec_push(before, st_strfmt(a, "CREATE SEQUENCE %s", seq.buf));
+			st_strbuf_reset(&sb);
+			st_strbuf_addf(&sb, "%s SET DEFAULT nextval(", prefix.buf);
+			st_render_string(&sb, seq.buf);
+			st_strbuf_addch(&sb, ')');
+			st_vec_push(clauses, st_strdup(a, sb.buf));
+			st_strbuf_reset(&sb);
+			st_strbuf_addf(&sb, "ALTER SEQUENCE %s OWNED BY ", seq.buf);
+			table_ref(&sb, p->table);
+			st_strbuf_addch(&sb, '.');
+			st_render_ident(&sb, p->name);
+			st_vec_push(after, st_strdup(a, sb.buf));
+			st_strbuf_release(&seq);
+		}
+	}
+	if (set_type) {
+		st_strbuf t = ST_STRBUF_INIT;
+
+		st_coltype_render(&t, n);
+		CLAUSE("%s SET DATA TYPE %s", prefix.buf, t.buf);
+		st_strbuf_release(&t);
+	}
+#undef CLAUSE
+	st_strbuf_release(&prefix);
+	st_strbuf_release(&sb);
+}
+
+static void
+alter_table(rctx *r, const st_step *s)
+{
+	st_arena *a = r->cx->arena;
+	const st_table *p = s->table_prev, *n = s->table_next;
+	st_vec lines = ST_VEC_INIT(a), before = ST_VEC_INIT(a),
+	       after = ST_VEC_INIT(a);
+	st_strbuf sb = ST_STRBUF_INIT;
+
+	for (size_t i = 0; i < s->changes.len; i++) {
+		const st_table_change *c = s->changes.items[i];
+
+		st_strbuf_reset(&sb);
+		switch (c->kind) {
+		case ST_TCHG_DROP_PRIMARY_KEY:
+			st_strbuf_adds(&sb, "DROP CONSTRAINT ");
+			st_render_ident(&sb, p->pk->name);
+			break;
+		case ST_TCHG_RENAME_PRIMARY_KEY:
+			st_strbuf_adds(&sb, "RENAME CONSTRAINT ");
+			st_render_ident(&sb, p->pk->name);
+			st_strbuf_adds(&sb, " TO ");
+			st_render_ident(&sb, n->pk->name);
+			break;
+		case ST_TCHG_ADD_PRIMARY_KEY:
+			st_strbuf_adds(&sb, "ADD ");
+			if (n->pk->name && *n->pk->name) {
+				st_strbuf_adds(&sb, "CONSTRAINT ");
+				st_render_ident(&sb, n->pk->name);
+				st_strbuf_addch(&sb, ' ');
+			}
+			st_strbuf_adds(&sb, "PRIMARY KEY (");
+			pk_columns(&sb, n->pk, ", ");
+			st_strbuf_addch(&sb, ')');
+			break;
+		case ST_TCHG_ADD_COLUMN:
+			st_strbuf_adds(&sb, "ADD COLUMN ");
+			render_column(&sb, c->next);
+			break;
+		case ST_TCHG_DROP_COLUMN:
+			st_strbuf_adds(&sb, "DROP COLUMN ");
+			st_render_ident(&sb, c->prev->name);
+			break;
+		case ST_TCHG_ALTER_COLUMN:
+			alter_column(r, c, &before, &lines, &after);
+			continue;
+		case ST_TCHG_DROP_AND_RECREATE_COLUMN:
+			st_strbuf_adds(&sb, "DROP COLUMN ");
+			st_render_ident(&sb, c->prev->name);
+			st_vec_push(&lines, st_strdup(a, sb.buf));
+			st_strbuf_reset(&sb);
+			st_strbuf_adds(&sb, "ADD COLUMN ");
+			render_column(&sb, c->next);
+			break;
+		}
+		st_vec_push(&lines, st_strdup(a, sb.buf));
+	}
+	if (lines.len) {
+		for (size_t i = 0; i < before.len; i++)
+			st_vec_push(r->out, before.items[i]);
+		st_strbuf_reset(&sb);
+		st_strbuf_adds(&sb, "ALTER TABLE ");
+		table_ref(&sb, p);
+		st_strbuf_addch(&sb, ' ');
+		for (size_t i = 0; i < lines.len; i++) {
+			if (i)
+				st_strbuf_adds(&sb, ",\n");
+			st_strbuf_adds(&sb, lines.items[i]);
+		}
+		emit(r, &sb);
+		for (size_t i = 0; i < after.len; i++)
+			st_vec_push(r->out, after.items[i]);
+	}
+	st_strbuf_release(&sb);
+}
+
+static void
+alter_enum(rctx *r, const st_step *s)
+{
+	const st_enum *pe = s->enum_prev, *ne = s->enum_next;
+	st_strbuf sb = ST_STRBUF_INIT, tmp = ST_STRBUF_INIT;
+
+	if (!s->dropped_values.len) {
+		for (size_t i = 0; i < s->created_values.len; i++) {
+			if (i == 0 && s->created_values.len > 1)
+				st_strbuf_adds(&sb,
+					"-- This migration adds more than one value to an enum.\n"
+					"-- With PostgreSQL versions 11 and earlier, this is not possible\n"
+					"-- in a single migration. This can be worked around by creating\n"
+					"-- multiple migrations, each migration adding only one value to\n"
+					"-- the enum.\n\n\n");
+			st_strbuf_adds(&sb, "ALTER TYPE ");
+			st_render_qualified(&sb, pe->schema, pe->name);
+			st_strbuf_adds(&sb, " ADD VALUE ");
+			st_render_string(&sb, s->created_values.items[i]);
+			emit(r, &sb);
+		}
+		goto done;
+	}
+	{
+		char *tmpname = st_strfmt(r->cx->arena, "%s_new", ne->name);
+		char *oldname = st_strfmt(r->cx->arena, "%s_old", pe->name);
+
+		st_render_qualified(&tmp, ne->schema, tmpname);
+		st_strbuf_adds(&sb, "BEGIN");
+		emit(r, &sb);
+		st_strbuf_addf(&sb, "CREATE TYPE %s AS ENUM (", tmp.buf);
+		for (size_t i = 0; i < ne->values.len; i++) {
+			if (i)
+				st_strbuf_adds(&sb, ", ");
+			st_render_string(&sb, ne->values.items[i]);
+		}
+		st_strbuf_addch(&sb, ')');
+		emit(r, &sb);
+		for (size_t i = 0; i < s->default_usages.len; i++) {
+			const st_enum_usage *u = s->default_usages.items[i];
+
+			st_strbuf_adds(&sb, "ALTER TABLE ");
+			table_ref(&sb, u->prev->table);
+			st_strbuf_adds(&sb, " ALTER COLUMN ");
+			st_render_ident(&sb, u->prev->name);
+			st_strbuf_adds(&sb, " DROP DEFAULT");
+			emit(r, &sb);
+		}
+		for (size_t t = 0; t < r->m->to->tables.len; t++) {
+			const st_table *tb = r->m->to->tables.items[t];
+
+			for (size_t c = 0; c < tb->columns.len; c++) {
+				const st_column *col = tb->columns.items[c];
+				const char *arr = col->type.arity == ST_ARITY_LIST ? "[]" : "";
+
+				if (col->type.family != ST_FAM_ENUM ||
+				    strcmp(col->type.enum_name, ne->name) ||
+				    strcmp(tb->ns, ne->ns))
+					continue;
+				st_strbuf_adds(&sb, "ALTER TABLE ");
+				table_ref(&sb, tb);
+				st_strbuf_adds(&sb, " ALTER COLUMN ");
+				st_render_ident(&sb, col->name);
+				st_strbuf_addf(&sb, " TYPE %s%s USING (", tmp.buf, arr);
+				st_render_ident(&sb, col->name);
+				st_strbuf_addf(&sb, "::text::%s%s)", tmp.buf, arr);
+				emit(r, &sb);
+			}
+		}
+		st_strbuf_adds(&sb, "ALTER TYPE ");
+		st_render_qualified(&sb, pe->schema, pe->name);
+		st_strbuf_adds(&sb, " RENAME TO ");
+		st_render_ident(&sb, oldname);
+		emit(r, &sb);
+		st_strbuf_addf(&sb, "ALTER TYPE %s RENAME TO ", tmp.buf);
+		st_render_ident(&sb, ne->name);
+		emit(r, &sb);
+		st_strbuf_adds(&sb, "DROP TYPE ");
+		st_render_qualified(&sb, pe->schema, oldname);
+		emit(r, &sb);
+		for (size_t i = 0; i < s->default_usages.len; i++) {
+			const st_enum_usage *u = s->default_usages.items[i];
+			st_strbuf d = ST_STRBUF_INIT;
+
+			if (!u->next || u->next->def.kind == ST_DEF_NONE)
+				continue;
+			st_default_render(&d, u->next, &u->next->def);
+			st_strbuf_adds(&sb, "ALTER TABLE ");
+			st_render_qualified(&sb, u->prev->table->schema, u->prev->table->name);
+			st_strbuf_adds(&sb, " ALTER COLUMN ");
+			st_render_ident(&sb, u->prev->name);
+			st_strbuf_addf(&sb, " SET DEFAULT %s", d.buf);
+			st_strbuf_release(&d);
+			emit(r, &sb);
+		}
+		st_strbuf_adds(&sb, "COMMIT");
+		emit(r, &sb);
+	}
+done:
+	st_strbuf_release(&sb);
+	st_strbuf_release(&tmp);
+}
+
+void
+st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
+	       st_vec *out)
+{
+	rctx r = { cx, m, out };
+	st_strbuf sb = ST_STRBUF_INIT;
+
+	switch (s->kind) {
+	case ST_STEP_CREATE_SCHEMA:
+		st_strbuf_adds(&sb, "CREATE SCHEMA IF NOT EXISTS ");
+		st_render_ident(&sb, s->ns->name);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_DROP_EXTENSION:
+		st_strbuf_adds(&sb, "DROP EXTENSION ");
+		st_render_ident(&sb, s->ext_prev->name);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_CREATE_EXTENSION: {
+		const st_extension *x = s->ext_next;
+
+		st_strbuf_adds(&sb, "CREATE EXTENSION IF NOT EXISTS ");
+		st_render_ident(&sb, x->name);
+		if (*x->version || *x->schema)
+			st_strbuf_adds(&sb, " WITH");
+		if (*x->schema) {
+			st_strbuf_adds(&sb, " SCHEMA ");
+			st_render_ident(&sb, x->schema);
+		}
+		if (*x->version) {
+			st_strbuf_adds(&sb, " VERSION ");
+			st_render_ident(&sb, x->version);
+		}
+		emit(&r, &sb);
+		break;
+	}
+	case ST_STEP_ALTER_EXTENSION:
+		if (s->ext_alter_version) {
+			st_strbuf_adds(&sb, "ALTER EXTENSION ");
+			st_render_ident(&sb, s->ext_prev->name);
+			st_strbuf_adds(&sb, " UPDATE TO ");
+			st_render_ident(&sb, s->ext_next->version);
+			emit(&r, &sb);
+		}
+		if (s->ext_alter_schema) {
+			st_strbuf_adds(&sb, "ALTER EXTENSION ");
+			st_render_ident(&sb, s->ext_prev->name);
+			st_strbuf_adds(&sb, " SET SCHEMA ");
+			st_render_ident(&sb, s->ext_next->schema);
+			emit(&r, &sb);
+		}
+		break;
+	case ST_STEP_CREATE_ENUM: {
+		const st_enum *e = s->enum_next;
+
+		st_strbuf_adds(&sb, "CREATE TYPE ");
+		st_render_qualified(&sb, e->schema, e->name);
+		st_strbuf_adds(&sb, " AS ENUM (");
+		for (size_t i = 0; i < e->values.len; i++) {
+			if (i)
+				st_strbuf_adds(&sb, ", ");
+			st_render_string(&sb, e->values.items[i]);
+		}
+		st_strbuf_addch(&sb, ')');
+		emit(&r, &sb);
+		break;
+	}
+	case ST_STEP_ALTER_ENUM:
+		alter_enum(&r, s);
+		break;
+	case ST_STEP_DROP_FOREIGN_KEY:
+		st_strbuf_adds(&sb, "ALTER TABLE ");
+		table_ref(&sb, s->fk_prev->table);
+		st_strbuf_adds(&sb, " DROP CONSTRAINT ");
+		st_render_ident(&sb, s->fk_prev->name ? s->fk_prev->name : "");
+		emit(&r, &sb);
+		break;
+	case ST_STEP_DROP_INDEX:
+		st_strbuf_adds(&sb, "DROP INDEX ");
+		st_render_qualified(&sb, s->index_prev->table->schema,
+				    s->index_prev->name);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_ALTER_TABLE:
+		alter_table(&r, s);
+		break;
+	case ST_STEP_DROP_TABLE:
+		st_strbuf_adds(&sb, "DROP TABLE ");
+		table_ref(&sb, s->table_prev);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_DROP_ENUM:
+		st_strbuf_adds(&sb, "DROP TYPE ");
+		st_render_qualified(&sb, s->enum_prev->schema, s->enum_prev->name);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_CREATE_TABLE:
+		create_table(&sb, s->table_next);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_CREATE_INDEX:
+		create_index(&sb, s->index_next);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_RENAME_FOREIGN_KEY:
+		st_strbuf_adds(&sb, "ALTER TABLE ");
+		table_ref(&sb, s->fk_prev->table);
+		st_strbuf_adds(&sb, " RENAME CONSTRAINT ");
+		st_render_ident(&sb, s->fk_prev->name);
+		st_strbuf_adds(&sb, " TO ");
+		st_render_ident(&sb, s->fk_next->name);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_ADD_FOREIGN_KEY:
+		add_fk(&sb, s->fk_next);
+		emit(&r, &sb);
+		break;
+	case ST_STEP_RENAME_INDEX:
+		st_strbuf_adds(&sb, "ALTER INDEX ");
+		st_render_qualified(&sb, s->index_prev->table->schema,
+				    s->index_prev->name);
+		st_strbuf_adds(&sb, " RENAME TO ");
+		st_render_ident(&sb, s->index_next->name);
+		emit(&r, &sb);
+		break;
+	}
+	st_strbuf_release(&sb);
+}
+
+void
+st_render_script(st_ctx *cx, st_strbuf *sb, const st_migration *m)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < m->steps.len; i++) {
+		const st_step *s = m->steps.items[i];
+		st_vec stmts = ST_VEC_INIT(cx->arena);
+
+		st_render_step(cx, m, s, &stmts);
+		if (!stmts.len)
+			continue;
+		if (!first)
+			st_strbuf_addch(sb, '\n');
+		first = false;
+		st_strbuf_addf(sb, "-- %s\n", st_step_name(s->kind));
+		for (size_t j = 0; j < stmts.len; j++) {
+			st_strbuf_adds(sb, stmts.items[j]);
+			st_strbuf_adds(sb, ";\n");
+		}
+	}
+	if (first)
+		st_strbuf_adds(sb, "-- This is an empty migration.\n");
+}

@@ -1,0 +1,151 @@
+/*
+ * schema_models.c - model names and their @@map table names, read with a
+ * small scanner of the schema language's block structure (model blocks,
+ * strings, comments).  The studio only needs this mapping; when the PSL
+ * parser (src/psl/) is linked into the binary, this file becomes a walk
+ * over its AST.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "studio/schema_models.h"
+#include "util/fs.h"
+#include "util/vec.h"
+
+static const char *
+skip_space(const char *p)
+{
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '/' && p[1] == '/') {
+			while (*p && *p != '\n')
+				p++;
+			continue;
+		}
+		if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+
+			p = e ? e + 2 : p + strlen(p);
+			continue;
+		}
+		return p;
+	}
+}
+
+static const char *
+word(st_arena *a, const char *p, char **out)
+{
+	const char *s = p;
+
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	*out = st_strndup(a, s, (size_t)(p - s));
+	return p;
+}
+
+/* A "..." string with \" escapes; p at the opening quote. */
+static const char *
+string_lit(st_arena *a, const char *p, char **out)
+{
+	st_strbuf sb;
+
+	st_strbuf_init_arena(&sb, a);
+	for (p++; *p && *p != '"'; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		st_strbuf_addch(&sb, *p);
+	}
+	*out = sb.buf;
+	return *p ? p + 1 : p;
+}
+
+static void
+scan(st_ctx *cx, const char *src, st_map *out)
+{
+	const char *p = src;
+	char *kw, *name, *map;
+	int depth;
+
+	while (*(p = skip_space(p))) {
+		if (!isalpha((unsigned char)*p)) {
+			p = *p == '"' ? string_lit(cx->arena, p, &kw) : p + 1;
+			continue;
+		}
+		p = word(cx->arena, p, &kw);
+		if (strcmp(kw, "model"))
+			continue;
+		p = word(cx->arena, skip_space(p), &name);
+		p = skip_space(p);
+		if (!*name || *p != '{')
+			continue;
+		map = NULL;
+		depth = 0;
+		/* Walk the block; only @@map at depth 1 matters. */
+		for (; *p; ) {
+			p = skip_space(p);
+			if (*p == '{' || *p == '(' || *p == '[') {
+				depth++;
+				p++;
+			} else if (*p == '}' || *p == ')' || *p == ']') {
+				depth--;
+				p++;
+				if (depth == 0)
+					break;
+			} else if (*p == '"') {
+				p = string_lit(cx->arena, p, &kw);
+			} else if (depth == 1 && !strncmp(p, "@@map", 5) &&
+				   !isalnum((unsigned char)p[5])) {
+				p = skip_space(p + 5);
+				if (*p == '(') {
+					p = skip_space(p + 1);
+					if (!strncmp(p, "name", 4)) {
+						p = skip_space(p + 4);
+						if (*p == ':')
+							p = skip_space(p + 1);
+					}
+					if (*p == '"')
+						p = string_lit(cx->arena, p, &map);
+					depth++;
+					if (*p != ')') {
+						p = strchr(p, ')');
+						if (!p)
+							break;
+					}
+					/* the ')' closes the depth++ above */
+				}
+			} else {
+				p++;
+			}
+		}
+		st_map_put(out, map ? map : name, name);
+		if (!p || !*p)
+			break;
+	}
+}
+
+void
+st_studio_schema_models(st_ctx *cx, const char *path, st_map *out)
+{
+	st_ctx *tmp = st_ctx_new(NULL);
+	char *src;
+	size_t len;
+
+	if (st_path_is_dir(path)) {
+		st_vec names = ST_VEC_INIT(cx->arena);
+
+		if (st_dir_list(tmp, path, &names) == 0)
+			for (size_t i = 0; i < names.len; i++) {
+				const char *n = names.items[i];
+				size_t l = strlen(n);
+
+				if (l > 7 && !strcmp(n + l - 7, ".prisma") &&
+				    st_file_read(tmp, st_path_join(tmp->arena, path, n),
+						 &src, &len) == 0)
+					scan(cx, src, out);
+			}
+	} else if (st_file_read(tmp, path, &src, &len) == 0) {
+		scan(cx, src, out);
+	}
+	st_ctx_free(tmp);
+}

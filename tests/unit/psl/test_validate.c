@@ -1,0 +1,472 @@
+/*
+ * test_validate.c - the validator's resolved model (model.h): relations,
+ * implicit many-to-many, indexes and their default names, native types,
+ * defaults, datasource; diagnostics with Prisma's lines; the corpus.
+ * The golden invalid-schema cases run in tests/e2e/test_validate.sh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psl/model.h"
+#include "psl/psl.h"
+#include "util/fs.h"
+
+static const char head[] = "datasource db {\n  provider = \"postgresql\"\n}\n";
+
+/* Parses and validates text (prefixed with a datasource unless it has
+ * one); returns the validation result code. */
+static int
+check(st_ctx *cx, const char *text, st_psl_model **out)
+{
+	const char *full = strstr(text, "datasource") ? text
+		: st_strfmt(cx->arena, "%s\n%s", head, text);
+	st_source *src = st_source_new(cx, "schema.prisma", full, strlen(full));
+	st_psl_schema *ast;
+
+	*out = NULL;
+	if (st_psl_parse_schema(cx, &src, 1, &ast) < 0)
+		return -100;
+	return st_psl_validate(cx, ast, out);
+}
+
+/* Line of the i-th error diagnostic. */
+static size_t
+diag_line(st_ctx *cx, size_t i)
+{
+	size_t line, col, k = 0;
+
+	for (size_t j = 0; j < cx->diags.len; j++) {
+		const st_diag *d = cx->diags.items[j];
+
+		if (d->severity != ST_SEV_ERROR)
+			continue;
+		if (k++ == i) {
+			st_source_linecol(d->span.src, d->span.start, &line, &col);
+			return line;
+		}
+	}
+	return 0;
+}
+
+static void
+dump_diags(st_ctx *cx)
+{
+	st_strbuf sb = ST_STRBUF_INIT;
+
+	for (size_t i = 0; i < cx->diags.len; i++)
+		st_diag_render(&sb, cx->diags.items[i], false);
+	fputs(sb.buf, stderr);
+	st_strbuf_release(&sb);
+}
+
+#define assert_valid(cx, text, m) do { \
+	int rc_ = check(cx, text, m); \
+	if (rc_ != 0) dump_diags(cx); \
+	assert_int_equal(rc_, 0); \
+} while (0)
+
+static void
+test_validate_relations__one_to_many(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+	st_psl_rmodel *user, *post;
+	st_psl_rfield *author, *posts;
+
+	assert_valid(cx,
+		"model User {\n"
+		"  id    Int    @id @default(autoincrement())\n"
+		"  posts Post[]\n"
+		"  @@map(\"users\")\n"
+		"}\n"
+		"model Post {\n"
+		"  id       Int   @id\n"
+		"  authorId Int?  @map(\"author_id\")\n"
+		"  author   User? @relation(fields: [authorId], references: [id])\n"
+		"}\n", &m);
+	user = st_psl_model_find(m, "User");
+	post = st_psl_model_find(m, "Post");
+	assert_non_null(user);
+	assert_non_null(post);
+	assert_string_equal(user->db_name, "users");
+	author = st_psl_rmodel_field(post, "author");
+	posts = st_psl_rmodel_field(user, "posts");
+	assert_int_equal(author->type, ST_PSL_T_RELATION);
+	assert_int_equal(author->rel->kind, ST_PSL_REL_ONE_TO_MANY);
+	assert_int_equal(posts->rel->kind, ST_PSL_REL_ONE_TO_MANY);
+	assert_ptr_equal(author->rel->related, user);
+	assert_ptr_equal(author->rel->back, posts);
+	assert_ptr_equal(posts->rel->back, author);
+	assert_true(author->rel->holds_fk);
+	assert_false(posts->rel->holds_fk);
+	assert_int_equal(author->rel->nfields, 1);
+	assert_ptr_equal(author->rel->fields[0],
+			 st_psl_rmodel_field(post, "authorId"));
+	assert_ptr_equal(author->rel->references[0],
+			 st_psl_rmodel_field(user, "id"));
+	assert_string_equal(author->rel->name, "PostToUser");
+	/* optional FK: ON DELETE SET NULL, ON UPDATE CASCADE */
+	assert_int_equal(author->rel->on_delete, ST_PSL_ACT_UNSET);
+	assert_int_equal(author->rel->eff_on_delete, ST_PSL_ACT_SET_NULL);
+	assert_int_equal(author->rel->eff_on_update, ST_PSL_ACT_CASCADE);
+	assert_string_equal(author->rel->fk_name, "Post_author_id_fkey");
+	assert_string_equal(user->pk->db_name, "users_pkey");
+	assert_int_equal(st_psl_rmodel_field(user, "id")->def->kind,
+			 ST_PSL_DEF_AUTOINCREMENT);
+	assert_int_equal(m->nm2m, 0);
+	st_ctx_free(cx);
+}
+
+static void
+test_validate_relations__one_to_one_and_actions(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+	st_psl_rfield *user, *profile;
+
+	assert_valid(cx,
+		"model User {\n"
+		"  id      String   @id @default(uuid(7))\n"
+		"  profile Profile?\n"
+		"}\n"
+		"model Profile {\n"
+		"  id     Int    @id\n"
+		"  userId String @unique\n"
+		"  user   User   @relation(fields: [userId], references: [id], "
+		"onDelete: Cascade, map: \"profile_owner\")\n"
+		"}\n", &m);
+	user = st_psl_rmodel_field(st_psl_model_find(m, "Profile"), "user");
+	profile = st_psl_rmodel_field(st_psl_model_find(m, "User"), "profile");
+	assert_int_equal(user->rel->kind, ST_PSL_REL_ONE_TO_ONE);
+	assert_int_equal(profile->rel->kind, ST_PSL_REL_ONE_TO_ONE);
+	assert_true(user->rel->holds_fk);
+	assert_false(profile->rel->holds_fk);
+	assert_int_equal(user->rel->on_delete, ST_PSL_ACT_CASCADE);
+	assert_int_equal(user->rel->eff_on_delete, ST_PSL_ACT_CASCADE);
+	assert_string_equal(user->rel->fk_name, "profile_owner");
+	assert_string_equal(st_psl_action_sql(user->rel->eff_on_update),
+			    "CASCADE");
+	assert_int_equal(st_psl_rmodel_field(st_psl_model_find(m, "User"),
+					     "id")->def->version, 7);
+	st_ctx_free(cx);
+}
+
+static void
+test_validate_relations__implicit_many_to_many(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+	st_psl_m2m *j;
+
+	assert_valid(cx,
+		"model Post {\n"
+		"  id         Int        @id\n"
+		"  categories Category[]\n"
+		"  tags       Tag[]      @relation(\"PostTags\")\n"
+		"}\n"
+		"model Category {\n"
+		"  id    Int    @id\n"
+		"  posts Post[]\n"
+		"}\n"
+		"model Tag {\n"
+		"  id    String @id\n"
+		"  posts Post[] @relation(\"PostTags\")\n"
+		"}\n", &m);
+	assert_int_equal(m->nm2m, 2);
+	j = m->m2m[0];                    /* sorted by table name */
+	assert_string_equal(j->table, "_CategoryToPost");
+	assert_string_equal(j->model_a->name, "Category");
+	assert_string_equal(j->model_b->name, "Post");
+	assert_string_equal(j->field_a->name, "posts");
+	assert_string_equal(j->id_a->name, "id");
+	j = m->m2m[1];
+	assert_string_equal(j->table, "_PostTags");
+	assert_string_equal(j->model_a->name, "Post");
+	assert_int_equal(j->id_b->type, ST_PSL_T_STRING);
+	assert_ptr_equal(st_psl_rmodel_field(st_psl_model_find(m, "Tag"),
+					     "posts")->rel->m2m, j);
+	st_ctx_free(cx);
+}
+
+static void
+test_validate_indexes__names_and_arguments(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+	st_psl_rmodel *u;
+
+	assert_valid(cx,
+		"model User {\n"
+		"  id        Int    @id(map: \"user_pk\")\n"
+		"  email     String @unique @map(\"e_mail\")\n"
+		"  firstName String @map(\"first_name\")\n"
+		"  lastName  String\n"
+		"  meta      Json\n"
+		"  @@unique([firstName, lastName], name: \"fullName\")\n"
+		"  @@index([lastName(sort: Desc)])\n"
+		"  @@index([meta(ops: JsonbPathOps)], type: Gin, map: \"meta_gin\")\n"
+		"}\n", &m);
+	u = st_psl_model_find(m, "User");
+	assert_string_equal(u->pk->db_name, "user_pk");
+	assert_true(u->pk->field_level);
+	assert_int_equal(u->nindexes, 4);
+	assert_int_equal(u->indexes[0]->kind, ST_PSL_IDX_UNIQUE);
+	assert_string_equal(u->indexes[0]->db_name, "User_e_mail_key");
+	assert_string_equal(u->indexes[1]->db_name, "User_first_name_lastName_key");
+	assert_string_equal(u->indexes[1]->name, "fullName");
+	assert_int_equal(u->indexes[2]->kind, ST_PSL_IDX_NORMAL);
+	assert_string_equal(u->indexes[2]->db_name, "User_lastName_idx");
+	assert_int_equal(u->indexes[2]->fields[0].sort, ST_PSL_SORT_DESC);
+	assert_string_equal(u->indexes[3]->db_name, "meta_gin");
+	assert_int_equal(u->indexes[3]->type, ST_PSL_ITYPE_GIN);
+	assert_string_equal(u->indexes[3]->fields[0].ops_sql, "jsonb_path_ops");
+	assert_true(st_psl_rmodel_field(u, "id")->is_id);
+	assert_true(st_psl_rmodel_field(u, "email")->is_unique);
+	st_ctx_free(cx);
+}
+
+static void
+test_validate_names__truncation(void **state)
+{
+	st_arena *a = st_arena_new(NULL);
+	const char *cols[] = { "a_rather_long_column_name", "another_long_one" };
+	char *n;
+	char table[80];
+
+	assert_string_equal(st_psl_name_pk(a, "User"), "User_pkey");
+	assert_string_equal(st_psl_name_fk(a, "Post", cols, 1),
+			    "Post_a_rather_long_column_name_fkey");
+	n = st_psl_name_index(a, "SomeVeryLongTableNameForTesting", cols, 2);
+	assert_int_equal(strlen(n), 63);
+	assert_string_equal(n, "SomeVeryLongTableNameForTesting_a_rather_long_column_name_a_idx");
+	/* a name of 63 - strlen("_pkey") bytes or more is cut there */
+	memset(table, 'x', 59);
+	table[59] = '\0';
+	n = st_psl_name_pk(a, table);
+	assert_int_equal(strlen(n), 63);
+	assert_int_equal(strncmp(n, table, 58), 0);
+	assert_string_equal(n + 58, "_pkey");
+	/* never inside a UTF-8 character: the cut at byte 59 would split
+	 * the 2-byte "é" at bytes 58-59, so it happens at 58 */
+	memset(table, 'x', 58);
+	strcpy(table + 58, "\xc3\xa9yy");
+	n = st_psl_name_unique(a, table, cols, 1);
+	assert_int_equal(strlen(n), 62);
+	assert_int_equal(strncmp(n, table, 58), 0);
+	assert_string_equal(n + 58, "_key");
+	st_arena_free(a);
+}
+
+static void
+test_validate_types__native_and_defaults(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+	st_psl_rmodel *t;
+	st_psl_rfield *f;
+
+	assert_valid(cx,
+		"enum Role {\n"
+		"  ADMIN @map(\"admin\")\n"
+		"  USER\n"
+		"  @@map(\"role\")\n"
+		"}\n"
+		"model T {\n"
+		"  id     String   @id @default(cuid(2)) @db.VarChar(30)\n"
+		"  price  Decimal  @default(\"2.50\") @db.Decimal(10, 2)\n"
+		"  at     DateTime @default(now()) @db.Timestamptz(6)\n"
+		"  role   Role     @default(ADMIN)\n"
+		"  tags   String[] @default([\"a\", \"b\"])\n"
+		"  expr   Int      @default(dbgenerated(\"(1 + 1)\"))\n"
+		"  shape  Unsupported(\"circle\")?\n"
+		"  ok     Boolean  @default(true) @db.Boolean\n"
+		"  big    BigInt   @default(-5)\n"
+		"}\n", &m);
+	t = st_psl_model_find(m, "T");
+	f = st_psl_rmodel_field(t, "id");
+	assert_string_equal(f->native->sql_type, "VARCHAR(30)");
+	assert_int_equal(f->def->kind, ST_PSL_DEF_CUID);
+	assert_int_equal(f->def->version, 2);
+	f = st_psl_rmodel_field(t, "price");
+	assert_string_equal(f->native->sql_type, "DECIMAL(10,2)");
+	assert_int_equal(f->def->kind, ST_PSL_DEF_LITERAL);
+	assert_string_equal(f->def->value.text, "2.50");
+	assert_string_equal(st_psl_rmodel_field(t, "at")->native->sql_type,
+			    "TIMESTAMPTZ(6)");
+	f = st_psl_rmodel_field(t, "role");
+	assert_int_equal(f->type, ST_PSL_T_ENUM);
+	assert_string_equal(f->enum_ref->db_name, "role");
+	assert_int_equal(f->def->value.kind, ST_PSL_V_ENUM);
+	assert_string_equal(f->def->value.enum_value->db_name, "admin");
+	f = st_psl_rmodel_field(t, "tags");
+	assert_int_equal(f->arity, ST_PSL_LIST);
+	assert_int_equal(f->def->kind, ST_PSL_DEF_LIST);
+	assert_int_equal(f->def->nitems, 2);
+	assert_string_equal(f->def->items[1].text, "b");
+	assert_string_equal(st_psl_rmodel_field(t, "expr")->def->expr, "(1 + 1)");
+	f = st_psl_rmodel_field(t, "shape");
+	assert_int_equal(f->type, ST_PSL_T_UNSUPPORTED);
+	assert_string_equal(f->unsupported, "circle");
+	assert_string_equal(st_psl_rmodel_field(t, "big")->def->value.text, "-5");
+	assert_string_equal(st_psl_default_sql_type(ST_PSL_T_DATETIME),
+			    "TIMESTAMP(3)");
+	st_ctx_free(cx);
+}
+
+static void
+test_validate_config__datasource_and_generators(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+	st_psl_datasource *ds;
+
+	assert_valid(cx,
+		"generator client {\n"
+		"  provider        = \"prisma-client-js\"\n"
+		"  previewFeatures = [\"postgresqlExtensions\", \"metrics\"]\n"
+		"}\n"
+		"datasource db {\n"
+		"  provider     = \"postgres\"\n"
+		"  url          = env(\"DATABASE_URL\")\n"
+		"  directUrl    = \"postgresql://u@h/d\"\n"
+		"  relationMode = \"prisma\"\n"
+		"  extensions   = [pg_trgm, uuid_ossp(map: \"uuid-ossp\", schema: \"ext\")]\n"
+		"  schemas      = [\"public\", \"auth\"]\n"
+		"}\n"
+		"model A {\n"
+		"  id Int @id\n"
+		"  @@schema(\"auth\")\n"
+		"}\n", &m);
+	ds = m->datasource;
+	assert_string_equal(ds->provider, "postgres");
+	assert_true(ds->url.is_env);
+	assert_string_equal(ds->url.value, "DATABASE_URL");
+	assert_false(ds->direct_url.is_env);
+	assert_true(ds->relation_mode_prisma);
+	assert_int_equal(ds->nextensions, 2);
+	assert_string_equal(ds->extensions[1]->db_name, "uuid-ossp");
+	assert_string_equal(ds->extensions[1]->schema, "ext");
+	assert_int_equal(ds->nschemas, 2);
+	assert_string_equal(st_psl_model_find(m, "A")->schema, "auth");
+	assert_int_equal(m->ngenerators, 1);
+	assert_true(st_psl_has_preview(m, "postgresqlExtensions"));
+	/* metrics: known to Prisma 6 only, a warning not an error */
+	assert_int_equal(st_diag_count(cx, ST_SEV_ERROR), 0);
+	assert_int_equal(st_diag_count(cx, ST_SEV_WARNING), 1);
+	st_ctx_free(cx);
+}
+
+static void
+test_validate_errors__all_reported_on_prisma_lines(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+
+	/* the first datasource is 3 lines and a blank, so models start at 5 */
+	assert_int_equal(check(cx,
+		"model A {\n"            /* 5 */
+		"  id Int @id\n"
+		"  x  Int @default(\"no\")\n"      /* 7 */
+		"  y  String @db.Integer\n"        /* 8 */
+		"  z  DateTime @updatedAt @default(now()) @unique @unique\n"
+		"}\n", &m), ST_EPARSE);
+	st_diag_sort(cx);
+	assert_int_equal(st_diag_count(cx, ST_SEV_ERROR), 4);
+	assert_int_equal(diag_line(cx, 0), 7);
+	assert_int_equal(diag_line(cx, 1), 8);
+	assert_int_equal(diag_line(cx, 2), 9);
+	assert_int_equal(diag_line(cx, 3), 9);
+	assert_true(strstr(((st_diag *)cx->diags.items[0])->msg,
+			   "Expected a Int value") != NULL);
+	assert_string_equal(((st_diag *)cx->diags.items[0])->code, "P1012");
+	assert_true(st_err_is_set(cx));
+	st_ctx_free(cx);
+}
+
+/* Every corpus schema validates; civitai resolves its 302 models. */
+static void
+test_validate_corpus__all_valid(void **state)
+{
+	const char *corpus = getenv("STRATA_CORPUS");
+	static const char *const projects[] = {
+		"civitai", "comp", "documenso", "formbricks", "ghostfolio",
+		"hoppscotch", "inbox-zero", "langfuse", "papermark", "rallly",
+		"teable", "tianji", "trigger", "typebot", "umami", "webstudio",
+	};
+	size_t done = 0;
+
+	if (!corpus)
+		corpus = "../shared/corpus";
+	if (!st_path_is_dir(corpus)) {
+		skip();
+		return;
+	}
+	for (size_t i = 0; i < sizeof(projects) / sizeof(projects[0]); i++) {
+		st_ctx *cx = st_ctx_new(NULL);
+		char *dir = st_path_join(cx->arena, corpus, projects[i]);
+		char *path = st_path_join(cx->arena, dir, "schema");
+		st_vec srcs;
+		st_psl_schema *ast;
+		st_psl_model *m;
+		int rc;
+
+		if (!st_path_is_dir(path))
+			path = st_path_join(cx->arena, dir, "schema.prisma");
+		if (!st_path_exists(path)) {
+			st_ctx_free(cx);
+			continue;
+		}
+		assert_int_equal(st_psl_read_sources(cx, path, &srcs), 0);
+		assert_int_equal(st_psl_parse_schema(cx, (st_source **)srcs.items,
+						     srcs.len, &ast), 0);
+		rc = st_psl_validate(cx, ast, &m);
+		if (rc != 0) {
+			fprintf(stderr, "corpus %s:\n", projects[i]);
+			dump_diags(cx);
+		}
+		assert_int_equal(rc, 0);
+		/* every relation field found its other side */
+		for (size_t j = 0; j < m->nmodels; j++)
+			for (size_t k = 0; k < m->models[j]->nfields; k++) {
+				st_psl_rfield *f = m->models[j]->fields[k];
+
+				if (f->type == ST_PSL_T_RELATION)
+					assert_non_null(f->rel->back);
+			}
+		if (!strcmp(projects[i], "civitai")) {
+			size_t models = 0;
+
+			for (size_t j = 0; j < m->nmodels; j++)
+				models += !m->models[j]->is_view;
+			assert_int_equal(models, 302);
+			assert_int_equal(m->nenums, 121);
+		}
+		done++;
+		st_ctx_free(cx);
+	}
+	assert_true(done > 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_validate_relations__one_to_many),
+		cmocka_unit_test(test_validate_relations__one_to_one_and_actions),
+		cmocka_unit_test(test_validate_relations__implicit_many_to_many),
+		cmocka_unit_test(test_validate_indexes__names_and_arguments),
+		cmocka_unit_test(test_validate_names__truncation),
+		cmocka_unit_test(test_validate_types__native_and_defaults),
+		cmocka_unit_test(test_validate_config__datasource_and_generators),
+		cmocka_unit_test(test_validate_errors__all_reported_on_prisma_lines),
+		cmocka_unit_test(test_validate_corpus__all_valid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
