@@ -21,7 +21,7 @@ function h(tag, attrs, ...kids) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const kid of kids.flat()) {
+  for (const kid of kids.flat(Infinity)) {
     if (kid === null || kid === undefined || kid === false) continue;
     el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
   }
@@ -215,7 +215,7 @@ async function openView(v) {
   renderTables();
   renderHeader();
   renderFilters();
-  await renderMigratePanel();
+  renderMigratePanel();
   if (!same) S.focus = { r: 0, c: 0 };
   await loadPage();
 }
@@ -779,7 +779,8 @@ document.addEventListener('keydown', (e) => {
   if (document.querySelector('dialog[open]')) return;
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (inField(e)) {
-    if (e.key === 'Escape') e.target.blur();
+    if (e.key === '/' && e.target.id === 'table-search') { e.preventDefault(); e.target.select(); }
+    else if (e.key === 'Escape') e.target.blur();
     return;
   }
   const k = e.key;

@@ -53,8 +53,8 @@ cmd_format(st_cli *cli, int argc, char **argv)
 	};
 	st_project *p;
 	st_psl_schema *schema;
-	st_strbuf *out;
-	size_t n, nchanged = 0;
+	st_strbuf out = ST_STRBUF_INIT;
+	size_t n, nchanged = 0, nwritten = 0;
 	double t0 = now_ms();
 	int rc;
 
@@ -77,29 +77,34 @@ cmd_format(st_cli *cli, int argc, char **argv)
 		return st_cli_report(cli);
 	}
 
-	/* Format everything first: nothing is written unless all succeed. */
-	out = st_alloc_array(cx->arena, n ? n : 1, sizeof(*out));
-	for (size_t i = 0; i < n; i++) {
-		st_strbuf_init_arena(&out[i], cx->arena);
-		if (st_psl_format(cx, schema->files[i], &out[i]) < 0)
-			return st_cli_report(cli);
-	}
+	/*
+	 * Every file parsed, so formatting cannot fail; files are formatted
+	 * and written one at a time (a heap buffer, released at once, keeps
+	 * the peak memory low for huge schemas).
+	 */
 	for (size_t i = 0; i < n; i++) {
 		const st_source *src = schema->files[i]->src;
+		bool same;
 
-		if (out[i].len == src->len &&
-		    memcmp(out[i].buf, src->text, src->len) == 0)
+		st_strbuf_reset(&out);
+		if (st_psl_format(cx, schema->files[i], &out) < 0)
+			goto fail;
+		same = out.len == src->len &&
+		       memcmp(out.buf, src->text, src->len) == 0;
+		if (same)
 			continue;
 		nchanged++;
 		if (check) {
 			printf("%s\n", src->path);
 			continue;
 		}
-		if (st_file_write(cx, src->path, out[i].buf, out[i].len) < 0)
-			return st_cli_report(cli);
+		if (st_file_write(cx, src->path, out.buf, out.len) < 0)
+			goto fail;
+		nwritten++;
 		if (n > 1)
 			st_cli_info(cli, "formatted %s", src->path);
 	}
+	st_strbuf_release(&out);
 	if (check) {
 		if (nchanged) {
 			fprintf(stderr, "! There are unformatted files. Run "
@@ -111,4 +116,10 @@ cmd_format(st_cli *cli, int argc, char **argv)
 	}
 	printf("Formatted %s in %.0fms 🚀\n", p->schema_path, now_ms() - t0);
 	return ST_EXIT_OK;
+fail:
+	st_strbuf_release(&out);
+	if (nwritten)
+		st_err_detail(cx, "%zu of the %zu files were already rewritten.",
+			      nwritten, n);
+	return st_cli_report(cli);
 }

@@ -36,4 +36,11 @@ int cmd_format(st_cli *cli, int argc, char **argv);
 /* web data browser (cmd_db_studio.c, src/studio/) */
 int cmd_db_studio(st_cli *cli, int argc, char **argv);
 
+/* development loop (cmd_migrate_dev.c, cmd_migrate_reset.c, cmd_db_push.c,
+ * cmd_db_pull.c, src/migrate/dev.c, src/sqlschema/introspect.c, pull.c) */
+int cmd_migrate_dev(st_cli *cli, int argc, char **argv);
+int cmd_migrate_reset(st_cli *cli, int argc, char **argv);
+int cmd_db_push(st_cli *cli, int argc, char **argv);
+int cmd_db_pull(st_cli *cli, int argc, char **argv);
+
 #endif

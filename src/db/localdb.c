@@ -252,11 +252,38 @@ pid_is_postgres(st_arena *a, long pid)
 	return !strncmp(comm, "postgres", 8) || !strncmp(comm, "postmaster", 10);
 }
 
+/* Is pid the postmaster of data_dir?  A pid file can outlive its server
+ * and the pid be reused, even by another PostgreSQL: its command line
+ * (/proc/PID/cmdline, "postgres -D DIR ...") must name our directory. */
+static bool
+pid_is_server(st_arena *a, long pid, const char *data_dir)
+{
+	char path[64], buf[8192];
+	FILE *f;
+	size_t n;
+
+	if (!pid_is_postgres(a, pid))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true; /* no procfs, or hidden: trust the name */
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return strstr(buf, data_dir) != NULL;
+}
+
 bool
 st_localdb_alive(st_localdb *db)
 {
 	st_arena *a = st_arena_new(NULL);
-	bool alive = pid_is_postgres(a, db->pid);
+	bool alive = pid_is_server(a, db->pid, db->data_dir);
 
 	st_arena_free(a);
 	return alive;
@@ -357,7 +384,7 @@ st_localdb_open(st_ctx *cx, const char *project_dir, st_localdb **out)
 	db->port = (int)read_long(a, st_path_join(a, db->state_dir, "port"));
 	db->pid = read_long(a, st_path_join(a, db->state_dir, "pid"));
 	if (db->pid) {
-		db->running = pid_is_postgres(a, db->pid);
+		db->running = pid_is_server(a, db->pid, db->data_dir);
 		db->stale_pid = !db->running;
 	}
 	if (!db->running)
@@ -640,10 +667,10 @@ clear_stale_postmaster_pid(st_localdb *db, st_arena *a,
 	char *pidfile = st_path_join(a, db->data_dir, "postmaster.pid");
 	long pid = read_long(a, pidfile);
 
-	if (pid > 0 && !pid_is_postgres(a, pid) && unlink(pidfile) == 0)
+	if (pid > 0 && !pid_is_server(a, pid, db->data_dir) && unlink(pidfile) == 0)
 		note_f(note, arg, a,
-		       "Removed the stale lock file %s (process %ld is not a "
-		       "PostgreSQL server).", pidfile, pid);
+		       "Removed the stale lock file %s (process %ld is not this "
+		       "database's server).", pidfile, pid);
 }
 
 static int
@@ -750,7 +777,7 @@ st_localdb_start(st_ctx *cx, st_localdb *db, int want_port,
 		long pid = read_long(a, st_path_join(a, db->data_dir,
 						     "postmaster.pid"));
 
-		if (pid > 0 && pid_is_postgres(a, pid)) {
+		if (pid > 0 && pid_is_server(a, pid, db->data_dir)) {
 			st_err_set(cx, ST_ECONFLICT,
 				   "a PostgreSQL server (pid %ld) is already running "
 				   "on the data directory %s", pid, db->data_dir);

@@ -11,6 +11,7 @@
  * them, ordered like field attributes: id, unique, default, updatedAt,
  * index, fulltext, map, relation, ignore, then the rest in source order.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "psl/psl.h"
@@ -40,87 +41,124 @@ r_end_line(renderer *r)
 
 enum { MAX_COLS = 3 };
 
+/* A row's cells and suffix are slices of the table's one text buffer. */
 typedef struct row {
-	st_strbuf col[MAX_COLS];
+	size_t off[MAX_COLS], len[MAX_COLS];
 	int ncols;
-	st_strbuf suffix;
+	size_t suf_off, suf_len;
 } row;
 
 typedef struct table {
-	st_arena *arena;
-	st_vec rows;
+	st_strbuf text;     /* heap; all cells, appended in writing order */
+	row *rows;
+	size_t nrows, cap;
+	size_t *open;       /* length of the cell being written, or NULL */
+	size_t open_start;
 } table;
 
 static void
-t_init(table *t, st_arena *a)
+t_init(table *t)
 {
-	t->arena = a;
-	st_vec_init(&t->rows, a);
-}
-
-static row *
-t_new_row(table *t)
-{
-	row *rw = st_alloc(t->arena, sizeof(*rw));
-
-	for (int i = 0; i < MAX_COLS; i++)
-		st_strbuf_init_arena(&rw->col[i], t->arena);
-	st_strbuf_init_arena(&rw->suffix, t->arena);
-	st_vec_push(&t->rows, rw);
-	return rw;
-}
-
-/* column_locked_writer_for(i): the row gets exactly i + 1 columns. */
-static st_strbuf *
-t_col(table *t, int i)
-{
-	row *rw = st_vec_last(&t->rows);
-
-	for (int j = rw->ncols; j <= i; j++)
-		st_strbuf_reset(&rw->col[j]);
-	rw->ncols = i + 1;
-	return &rw->col[i];
+	memset(t, 0, sizeof(*t));
+	st_strbuf_init(&t->text);
 }
 
 static void
+t_release(table *t)
+{
+	st_strbuf_release(&t->text);
+	free(t->rows);
+}
+
+/* Ends the cell being written: its length is what was appended since. */
+static void
+t_close(table *t)
+{
+	if (t->open)
+		*t->open = t->text.len - t->open_start;
+	t->open = NULL;
+}
+
+static void
+t_new_row(table *t)
+{
+	t_close(t);
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		t->rows = st_xrealloc(t->rows, t->cap * sizeof(*t->rows));
+	}
+	memset(&t->rows[t->nrows++], 0, sizeof(row));
+}
+
+/* column_locked_writer_for(i): the row gets exactly i + 1 columns and the
+ * caller appends cell i to the returned buffer. */
+static st_strbuf *
+t_col(table *t, int i)
+{
+	row *rw = &t->rows[t->nrows - 1];
+
+	t_close(t);
+	for (int j = rw->ncols; j <= i; j++)
+		rw->len[j] = 0;
+	rw->ncols = i + 1;
+	rw->off[i] = t->text.len;
+	rw->len[i] = 0;
+	t->open = &rw->len[i];
+	t->open_start = t->text.len;
+	return &t->text;
+}
+
+/* Appends to the current row's suffix (always written last in a row). */
+static void
 t_suffix(table *t, const char *s, size_t n)
 {
-	row *rw = st_vec_last(&t->rows);
+	row *rw = &t->rows[t->nrows - 1];
 
-	st_strbuf_add(&rw->suffix, s, n);
+	if (t->open != &rw->suf_len) {
+		t_close(t);
+		rw->suf_off = t->text.len;
+		rw->suf_len = 0;
+		t->open = &rw->suf_len;
+		t->open_start = t->text.len;
+	}
+	st_strbuf_add(&t->text, s, n);
 }
 
 static void
 t_render(table *t, renderer *r)
 {
 	size_t width[MAX_COLS] = { 0 };
+	const char *txt;
 
-	for (size_t i = 0; i < t->rows.len; i++) {
-		row *rw = t->rows.items[i];
+	t_close(t);
+	txt = t->text.buf;
+	for (size_t i = 0; i < t->nrows; i++) {
+		row *rw = &t->rows[i];
 
-		while (rw->ncols > 0 && rw->col[rw->ncols - 1].len == 0)
+		while (rw->ncols > 0 && rw->len[rw->ncols - 1] == 0)
 			rw->ncols--;
 		for (int c = 0; c < rw->ncols; c++)
-			if (rw->col[c].len > width[c])
-				width[c] = rw->col[c].len;
+			if (rw->len[c] > width[c])
+				width[c] = rw->len[c];
 	}
-	for (size_t i = 0; i < t->rows.len; i++) {
-		row *rw = t->rows.items[i];
+	for (size_t i = 0; i < t->nrows; i++) {
+		row *rw = &t->rows[i];
 
 		for (int c = 0; c < rw->ncols; c++) {
-			r_write(r, rw->col[c].buf, rw->col[c].len);
+			r_write(r, txt + rw->off[c], rw->len[c]);
 			if (c < rw->ncols - 1)
 				st_strbuf_addchars(r->out, ' ',
-						   width[c] - rw->col[c].len + 1);
+						   width[c] - rw->len[c] + 1);
 		}
-		if (rw->suffix.len) {
+		if (rw->suf_len) {
 			if (rw->ncols)
 				r_write(r, " ", 1);
-			r_write(r, rw->suffix.buf, rw->suffix.len);
+			r_write(r, txt + rw->suf_off, rw->suf_len);
 		}
 		r_end_line(r);
 	}
-	st_vec_init(&t->rows, t->arena);
+	t->nrows = 0;
+	st_strbuf_reset(&t->text);
 }
 
 /* ==== expressions and attributes ==== */
@@ -293,8 +331,6 @@ fmt_field(table *t, const st_psl_field *f, const st_psl_comment *trailing,
 		else if (ty->arity == ST_PSL_LIST)
 			st_strbuf_adds(col, "[]");
 	}
-	if (trailing)
-		t_suffix(t, trailing->text, strlen(trailing->text));
 	col = t_col(t, 2);
 	items = st_alloc_array(arena, f->nattrs + 1, sizeof(*items));
 	attrs = st_alloc_array(arena, f->nattrs + 1, sizeof(*attrs));
@@ -306,6 +342,8 @@ fmt_field(table *t, const st_psl_field *f, const st_psl_comment *trailing,
 			st_strbuf_addch(col, ' ');
 		fmt_attr(col, attrs[i]);
 	}
+	if (trailing)
+		t_suffix(t, trailing->text, strlen(trailing->text));
 }
 
 static void
@@ -313,8 +351,13 @@ fmt_value(table *t, const st_psl_enum_value *v, const st_psl_comment *trailing)
 {
 	t_new_row(t);
 	st_strbuf_adds(t_col(t, 0), v->name.name);
-	for (size_t i = 0; i < v->nattrs; i++)
-		fmt_attr(t_col(t, 1), v->attrs[i]);
+	if (v->nattrs) {
+		/* Prisma writes enum value attributes without a separator */
+		st_strbuf *col = t_col(t, 1);
+
+		for (size_t i = 0; i < v->nattrs; i++)
+			fmt_attr(col, v->attrs[i]);
+	}
 	if (trailing)
 		t_suffix(t, trailing->text, strlen(trailing->text));
 }
@@ -355,7 +398,7 @@ fmt_block(renderer *r, const st_psl_block *b, st_arena *arena)
 	const void **items;
 	const st_psl_attr **attrs;
 
-	t_init(&t, arena);
+	t_init(&t);
 	r_write(r, b->keyword.name, strlen(b->keyword.name));
 	r_write(r, " ", 1);
 	r_write(r, b->name.name, strlen(b->name.name));
@@ -449,6 +492,7 @@ fmt_block(renderer *r, const st_psl_block *b, st_arena *arena)
 				 strlen(pa->m->trailing->text));
 	}
 	t_render(&t, r);
+	t_release(&t);
 	r->indent--;
 	r_write(r, "}", 1);
 	r_end_line(r);
@@ -478,9 +522,10 @@ st_psl_format(st_ctx *cx, const st_psl_file *file, st_strbuf *out)
 		case ST_PSL_ITEM_COMMENT: {
 			table t;
 
-			t_init(&t, arena);
+			t_init(&t);
 			fmt_comment(&t, it->comment);
 			t_render(&t, &r);
+			t_release(&t);
 			break;
 		}
 		case ST_PSL_ITEM_BLANK:

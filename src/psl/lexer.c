@@ -14,6 +14,23 @@
 
 /* ==== characters ==== */
 
+/* ASCII classes: 1 alphanumeric, 2 "_" or "-", 4 space or tab. */
+static const unsigned char ascii_class[128] = {
+	['\t'] = 4, [' '] = 4, ['_'] = 2, ['-'] = 2,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
 size_t
 psl__utf8(const char *s, size_t len, size_t pos, uint32_t *cp)
 {
@@ -58,7 +75,16 @@ st_psl_utf8_check(const char *s, size_t len)
 	while (pos < len) {
 		uint32_t cp;
 		size_t n;
+		uint64_t w;
 
+		/* eight ASCII bytes at a time */
+		if (pos + 8 <= len) {
+			memcpy(&w, s + pos, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				pos += 8;
+				continue;
+			}
+		}
 		if ((unsigned char)s[pos] < 0x80) {
 			pos++;
 			continue;
@@ -77,8 +103,7 @@ psl__is_alnum(uint32_t cp)
 	size_t lo = 0, hi = sizeof(psl_alnum_ranges) / sizeof(psl_alnum_ranges[0]);
 
 	if (cp < 0x80)
-		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-		       (cp >= 'A' && cp <= 'Z');
+		return ascii_class[cp] == 1;
 	if (cp == 0xFFFD)
 		return false;
 	while (lo < hi) {
@@ -109,12 +134,14 @@ psl__ws(const char *s, size_t len, size_t pos)
 		uint32_t cp;
 		size_t n;
 
-		if (s[pos] == ' ' || s[pos] == '\t') {
+		unsigned char c = (unsigned char)s[pos];
+
+		if (c < 0x80) {
+			if (ascii_class[c] != 4)
+				break;
 			pos++;
 			continue;
 		}
-		if ((unsigned char)s[pos] < 0x80)
-			break;
 		n = psl__utf8(s, len, pos, &cp);
 		if (!is_space_sep(cp))
 			break;
@@ -153,7 +180,7 @@ alnum_at(const char *s, size_t len, size_t pos)
 	if (pos >= len)
 		return 0;
 	if ((unsigned char)s[pos] < 0x80)
-		return psl__is_alnum((unsigned char)s[pos]) ? 1 : 0;
+		return ascii_class[(unsigned char)s[pos]] == 1;
 	n = psl__utf8(s, len, pos, &cp);
 	return psl__is_alnum(cp) ? n : 0;
 }
@@ -167,10 +194,10 @@ psl__ident(const char *s, size_t len, size_t pos)
 		return pos;
 	pos += n;
 	for (;;) {
-		if (pos < len && (s[pos] == '_' || s[pos] == '-')) {
+		/* ASCII letters, digits, "_" and "-" */
+		while (pos < len && (unsigned char)s[pos] < 0x80 &&
+		       (ascii_class[(unsigned char)s[pos]] & 3))
 			pos++;
-			continue;
-		}
 		n = alnum_at(s, len, pos);
 		if (!n)
 			return pos;

@@ -234,16 +234,19 @@ struct st_psl_rrel {
 	struct st_psl_m2m *m2m;    /* MANY_TO_MANY only */
 	const st_psl_attr *attr;   /* the @relation attribute, or NULL */
 	st_span span;              /* @relation(...) or the field */
+	/* Number of entries in `references` as written (equals nfields in a
+	 * valid model; may differ only after an error). */
+	size_t nreferences;
 };
 
 /*
  * An implicit many-to-many relation: a join table "_{name}" with columns
  * "A" (references model a's id) and "B" (model b's id), where a is the
  * model whose name sorts first (bytewise; for a self-relation a == b and
- * field_a is the field that sorts first by name).  Prisma creates a
- * unique index "_{name}_AB_unique" on (A, B) (since Prisma 5 this is the
- * primary key "_{name}_AB_pkey") and an index "_{name}_B_index" on B,
- * plus FKs "_{name}_A_fkey"/"_{name}_B_fkey" ON DELETE CASCADE ON UPDATE
+ * field_a is the field that sorts first by name).  Prisma (6 and later)
+ * creates the primary key "_{name}_AB_pkey" on (A, B) (older Prismas made a
+ * unique index "_{name}_AB_unique" instead), an index "_{name}_B_index" on
+ * B, and FKs "_{name}_A_fkey"/"_{name}_B_fkey" ON DELETE CASCADE ON UPDATE
  * CASCADE.  The column types are those of each model's single-field id.
  */
 typedef struct st_psl_m2m {

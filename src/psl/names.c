@@ -92,30 +92,33 @@ index_attr_name(const st_psl_rindex *ix)
 	}
 }
 
-static void
-count(st_map *m, const char *key)
+/*
+ * A namespace maps a key to a shared counter; each constraint keeps the
+ * counter of its key, so the report needs no second lookup.
+ */
+static size_t *
+count(psl__v *v, st_map *m, const char *key)
 {
-	size_t n = (size_t)st_map_get(m, key);
+	size_t *n = st_map_get(m, key);
 
-	st_map_put(m, key, (void *)(n + 1));
-}
-
-static size_t
-counted(st_map *m, const char *key)
-{
-	return (size_t)st_map_get(m, key);
+	if (!n) {
+		n = st_alloc(v->a, sizeof(*n));
+		st_map_put(m, key, n);
+	}
+	++*n;
+	return n;
 }
 
 static const char *
 global_key(psl__v *v, const st_psl_rmodel *m, const char *name)
 {
-	return st_strfmt(v->a, "%s\x1f%s", m->schema ? m->schema : "", name);
+	return psl__key(v, m->schema ? m->schema : "", name, NULL);
 }
 
 static const char *
 local_key(psl__v *v, const st_psl_rmodel *m, const char *name)
 {
-	return st_strfmt(v->a, "%s\x1f%s", m->name, name);
+	return psl__key(v, m->name, name, NULL);
 }
 
 static void
@@ -133,18 +136,18 @@ too_long(psl__v *v, const st_psl_rmodel *m, const char *map,
 
 static void
 clash(psl__v *v, const st_psl_rmodel *m, const char *name, const char *attr,
-      st_span span, st_map *global, st_map *local)
+      st_span span, const size_t *global, const size_t *local)
 {
 	static const char tail[] = "Please provide a different name using "
 				   "the `map` argument.";
 
-	if (global && counted(global, global_key(v, m, name)) > 1)
+	if (global && *global > 1)
 		psl__err(v, span,
 			 "Error parsing attribute \"%s\": The given constraint "
 			 "name `%s` has to be unique in the following namespace: "
 			 "global for primary key, indexes and unique constraints. "
 			 "%s", attr, name, tail);
-	if (counted(local, local_key(v, m, name)) > 1)
+	if (*local > 1)
 		psl__err(v, span,
 			 "Error parsing attribute \"%s\": The given constraint "
 			 "name `%s` has to be unique in the following namespace: "
@@ -184,8 +187,8 @@ psl__names_check(psl__v *v)
 	}
 	for (size_t i = 0; i < mm->nenums; i++) {
 		st_psl_renum *e = mm->enums[i];
-		const char *key = st_strfmt(v->a, "%s\x1f%s",
-					    e->schema ? e->schema : "", e->db_name);
+		const char *key = psl__key(v, e->schema ? e->schema : "",
+					   e->db_name, NULL);
 		st_psl_renum *prev = st_map_get(&enums, key);
 
 		if (prev) {
@@ -199,27 +202,37 @@ psl__names_check(psl__v *v)
 		}
 	}
 
-	/* fill the namespaces */
+	/* fill the namespaces: per constraint, its global and local
+	 * counters (pk, then indexes, then foreign keys of each model) */
+	st_vec ctr = ST_VEC_INIT(v->a);
+
 	for (size_t i = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
 
 		if (m->pk) {
-			count(&global, global_key(v, m, m->pk->db_name));
-			count(&local, local_key(v, m, m->pk->db_name));
+			st_vec_push(&ctr, count(v, &global,
+						global_key(v, m, m->pk->db_name)));
+			st_vec_push(&ctr, count(v, &local,
+						local_key(v, m, m->pk->db_name)));
 		}
 		for (size_t j = 0; j < m->nindexes; j++) {
-			count(&global, global_key(v, m, m->indexes[j]->db_name));
-			count(&local, local_key(v, m, m->indexes[j]->db_name));
+			const char *n = m->indexes[j]->db_name;
+
+			st_vec_push(&ctr, count(v, &global, global_key(v, m, n)));
+			st_vec_push(&ctr, count(v, &local, local_key(v, m, n)));
 		}
 		for (size_t j = 0; j < m->nfields; j++) {
 			st_psl_rrel *r = m->fields[j]->rel;
 
 			if (r && r->holds_fk && r->fk_name)
-				count(&local, local_key(v, m, r->fk_name));
+				st_vec_push(&ctr, count(v, &local,
+							local_key(v, m, r->fk_name)));
 		}
 	}
 
-	/* report, in model order */
+	/* report, in the same order */
+	size_t k = 0;
+
 	for (size_t i = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
 
@@ -227,14 +240,16 @@ psl__names_check(psl__v *v)
 			too_long(v, m, m->pk->map, index_attr_name(m->pk),
 				 m->pk->span);
 			clash(v, m, m->pk->db_name, index_attr_name(m->pk),
-			      m->pk->span, &global, &local);
+			      m->pk->span, ctr.items[k], ctr.items[k + 1]);
+			k += 2;
 		}
 		for (size_t j = 0; j < m->nindexes; j++) {
 			st_psl_rindex *ix = m->indexes[j];
 
 			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
 			clash(v, m, ix->db_name, index_attr_name(ix), ix->span,
-			      &global, &local);
+			      ctr.items[k], ctr.items[k + 1]);
+			k += 2;
 		}
 		for (size_t j = 0; j < m->nfields; j++) {
 			st_psl_rrel *r = m->fields[j]->rel;
@@ -243,7 +258,7 @@ psl__names_check(psl__v *v)
 				continue;
 			too_long(v, m, r->map, "@relation", r->span);
 			clash(v, m, r->fk_name, "@relation", r->span, NULL,
-			      &local);
+			      ctr.items[k++]);
 		}
 	}
 }

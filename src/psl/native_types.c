@@ -162,7 +162,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 	case A_NONE:
 		if (nargs) {
 			psl__err(v, a->span,
-				 "Native type %s takes 0 arguments, but received "
+				 "Function \"%s\" takes 0 arguments, but received "
 				 "%zu.", tname, nargs);
 			return;
 		}

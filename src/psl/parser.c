@@ -11,6 +11,7 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "psl/lexer.h"
@@ -27,6 +28,12 @@ typedef struct parser {
 	size_t last_rbrace; /* offset of the last '}' (SIZE_MAX when none) */
 	unsigned depth;
 	bool too_deep;
+	/* A scratch stack for lists under construction (arguments, array
+	 * items, attributes, block members): nested lists push above their
+	 * parent's items and are copied out at their exact size, so the
+	 * arena holds no half-grown vectors. */
+	void **stk;
+	size_t nstk, capstk;
 } parser;
 
 /* A rollback point for diagnostics. */
@@ -48,6 +55,29 @@ mark_reset(parser *p, mark m)
 	if (p->cx->diags.len > m.ndiags)
 		p->cx->diags.len = m.ndiags;
 	p->nerrors = m.nerrors;
+}
+
+static void
+stk_push(parser *p, void *item)
+{
+	if (p->nstk == p->capstk) {
+		p->capstk = p->capstk ? p->capstk * 2 : 256;
+		p->stk = st_xrealloc(p->stk, p->capstk * sizeof(void *));
+	}
+	p->stk[p->nstk++] = item;
+}
+
+/* Moves the items pushed since base into an exact-size arena array. */
+static void *
+stk_take(parser *p, size_t base, size_t *n)
+{
+	void **out = NULL;
+
+	*n = p->nstk - base;
+	if (*n)
+		out = st_memdup(p->cx->arena, p->stk + base, *n * sizeof(void *));
+	p->nstk = base;
+	return out;
 }
 
 static st_span
@@ -186,7 +216,7 @@ static bool
 arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
 {
 	char close = object ? '}' : ')';
-	st_vec items = ST_VEC_INIT(p->cx->arena);
+	size_t base = p->nstk;
 	mark m = mark_get(p);
 	size_t q = ws(p, pos + 1), e;
 	st_psl_arg *a;
@@ -194,7 +224,7 @@ arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
 	out->trailing_comma = false;
 	a = argument(p, q, &e, object);
 	if (a) {
-		st_vec_push(&items, a);
+		stk_push(p, a);
 		q = ws(p, e);
 		while (at(p, q, ',')) {
 			size_t r = ws(p, q + 1);
@@ -202,7 +232,7 @@ arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
 			a = argument(p, r, &e, object);
 			if (!a)
 				break;
-			st_vec_push(&items, a);
+			stk_push(p, a);
 			q = ws(p, e);
 		}
 	}
@@ -211,11 +241,11 @@ arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
 		q = ws(p, q + 1);
 	}
 	if (!at(p, q, close)) {
+		p->nstk = base;
 		mark_reset(p, m);
 		return false;
 	}
-	out->items = (st_psl_arg **)items.items;
-	out->n = items.len;
+	out->items = stk_take(p, base, &out->n);
 	out->span = span(p, pos, q + 1);
 	*end = q + 1;
 	return true;
@@ -225,29 +255,29 @@ arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
 static st_psl_expr *
 array(parser *p, size_t pos, size_t *end)
 {
-	st_vec items = ST_VEC_INIT(p->cx->arena);
+	size_t base = p->nstk;
 	mark m = mark_get(p);
 	size_t q = ws(p, pos + 1), e;
 	st_psl_expr *x = expr(p, q, &e), *arr;
 
 	if (x) {
-		st_vec_push(&items, x);
+		stk_push(p, x);
 		q = ws(p, e);
 		while (at(p, q, ',')) {
 			x = expr(p, ws(p, q + 1), &e);
 			if (!x)
 				break;
-			st_vec_push(&items, x);
+			stk_push(p, x);
 			q = ws(p, e);
 		}
 	}
 	if (!at(p, q, ']')) {
+		p->nstk = base;
 		mark_reset(p, m);
 		return NULL;
 	}
 	arr = new_expr(p, ST_PSL_EXPR_ARRAY, pos, q + 1);
-	arr->items = (st_psl_expr **)items.items;
-	arr->nitems = items.len;
+	arr->items = stk_take(p, base, &arr->nitems);
 	*end = q + 1;
 	return arr;
 }
@@ -354,16 +384,14 @@ attribute(parser *p, size_t pos, size_t *end, bool block)
 static size_t
 attributes(parser *p, size_t q, st_psl_attr ***out, size_t *n)
 {
-	st_vec v = ST_VEC_INIT(p->cx->arena);
-	size_t e;
+	size_t base = p->nstk, e;
 	st_psl_attr *a;
 
 	while (at(p, q, '@') && (a = attribute(p, q, &e, false))) {
-		st_vec_push(&v, a);
+		stk_push(p, a);
 		q = ws(p, e);
 	}
-	*out = (st_psl_attr **)v.items;
-	*n = v.len;
+	*out = stk_take(p, base, n);
 	return q;
 }
 
@@ -613,21 +641,21 @@ attr_line(parser *p, size_t pos, size_t *end, st_psl_comment **trailing)
 
 /* Documentation from the run of comment members right before index i. */
 static const char *
-doc_before(parser *p, st_vec *members)
+doc_before(parser *p, void *const *members, size_t n)
 {
-	size_t i = members->len, start;
+	size_t i = n, start;
 	st_strbuf sb;
 	bool any = false;
 
-	while (i > 0 && ((st_psl_member *)members->items[i - 1])->kind ==
+	while (i > 0 && ((st_psl_member *)members[i - 1])->kind ==
 				ST_PSL_MEMBER_COMMENT)
 		i--;
 	start = i;
-	if (start == members->len)
+	if (start == n)
 		return NULL;
 	st_strbuf_init_arena(&sb, p->cx->arena);
-	for (i = start; i < members->len; i++) {
-		st_psl_comment *c = ((st_psl_member *)members->items[i])->u.comment;
+	for (i = start; i < n; i++) {
+		st_psl_comment *c = ((st_psl_member *)members[i])->u.comment;
 		const char *t = c->text;
 		size_t n = strlen(t);
 
@@ -654,15 +682,15 @@ doc_before(parser *p, st_vec *members)
 	return any ? st_strbuf_detach(&sb, NULL) : NULL;
 }
 
+/* Members of the block being parsed are on the scratch stack from base. */
 static st_psl_member *
-new_member(parser *p, st_vec *members, st_psl_member_kind kind, size_t a,
-	   size_t b)
+new_member(parser *p, st_psl_member_kind kind, size_t a, size_t b)
 {
 	st_psl_member *mb = st_alloc(p->cx->arena, sizeof(*mb));
 
 	mb->kind = kind;
 	mb->span = span(p, a, b);
-	st_vec_push(members, mb);
+	stk_push(p, mb);
 	return mb;
 }
 
@@ -687,9 +715,9 @@ static const char too_deep_msg[] =
 
 /* One member line (or comment / blank run) at q; returns its end. */
 static size_t
-member(parser *p, st_psl_block *b, size_t q, st_vec *members, st_vec *fields,
-       st_vec *values, st_vec *props, st_vec *attrs)
+member(parser *p, st_psl_block *b, size_t q, size_t base)
 {
+	size_t nmembers = p->nstk - base; /* p->stk may move: index it late */
 	size_t e, nl;
 	st_psl_member *mb;
 	st_psl_comment *c;
@@ -703,12 +731,12 @@ member(parser *p, st_psl_block *b, size_t q, st_vec *members, st_vec *fields,
 			e = nl;
 			n++;
 		}
-		mb = new_member(p, members, ST_PSL_MEMBER_BLANK, q, e);
+		mb = new_member(p, ST_PSL_MEMBER_BLANK, q, e);
 		mb->nblank = n;
 		return e;
 	}
 	if (at(p, q, '/') && (c = comment(p, q, &e))) {
-		mb = new_member(p, members, ST_PSL_MEMBER_COMMENT, q, e);
+		mb = new_member(p, ST_PSL_MEMBER_COMMENT, q, e);
 		mb->u.comment = c;
 		return psl__newline(p->s, p->len, e);
 	}
@@ -717,49 +745,45 @@ member(parser *p, st_psl_block *b, size_t q, st_vec *members, st_vec *fields,
 		st_psl_attr *a = attr_line(p, q, &e, &tc);
 
 		if (a) {
-			mb = new_member(p, members, ST_PSL_MEMBER_ATTR, q, a->span.end);
+			mb = new_member(p, ST_PSL_MEMBER_ATTR, q, a->span.end);
 			mb->u.attr = a;
 			mb->trailing = tc;
-			st_vec_push(attrs, a);
 			return e;
 		}
 	} else if (b->kind == ST_PSL_ENUM) {
 		st_psl_enum_value *v = value_line(p, q, &e);
 
 		if (v) {
-			v->doc = doc_before(p, members);
-			mb = new_member(p, members, ST_PSL_MEMBER_VALUE, q, v->span.end);
+			v->doc = doc_before(p, p->stk + base, nmembers);
+			mb = new_member(p, ST_PSL_MEMBER_VALUE, q, v->span.end);
 			mb->u.value = v;
 			mb->trailing = v->trailing;
-			st_vec_push(values, v);
 			return e;
 		}
 	} else if (b->kind == ST_PSL_DATASOURCE || b->kind == ST_PSL_GENERATOR) {
 		st_psl_prop *kv = prop_line(p, q, &e);
 
 		if (kv) {
-			kv->doc = doc_before(p, members);
-			mb = new_member(p, members, ST_PSL_MEMBER_PROP, q, kv->span.end);
+			kv->doc = doc_before(p, p->stk + base, nmembers);
+			mb = new_member(p, ST_PSL_MEMBER_PROP, q, kv->span.end);
 			mb->u.prop = kv;
 			mb->trailing = kv->trailing;
-			st_vec_push(props, kv);
 			return e;
 		}
 	} else {
 		st_psl_field *f = field_line(p, q, &e);
 
 		if (f) {
-			f->doc = doc_before(p, members);
-			mb = new_member(p, members, ST_PSL_MEMBER_FIELD, q, f->span.end);
+			f->doc = doc_before(p, p->stk + base, nmembers);
+			mb = new_member(p, ST_PSL_MEMBER_FIELD, q, f->span.end);
 			mb->u.field = f;
 			mb->trailing = f->trailing;
-			st_vec_push(fields, f);
 			return e;
 		}
 	}
 	/* BLOCK_LEVEL_CATCH_ALL */
 	e = psl__line_end(p->s, p->len, q);
-	mb = new_member(p, members, ST_PSL_MEMBER_INVALID, q, e);
+	mb = new_member(p, ST_PSL_MEMBER_INVALID, q, e);
 	mb->raw = text(p, q, e);
 	if (p->too_deep)
 		serr(p, q, trim_end(p, q, e), too_deep_msg, ST_PSL_MAX_DEPTH);
@@ -770,6 +794,36 @@ member(parser *p, st_psl_block *b, size_t q, st_vec *members, st_vec *fields,
 }
 
 /* ==== blocks ==== */
+
+/* Fills the typed arrays of a block from its members. */
+static void
+typed_members(parser *p, st_psl_block *b)
+{
+	size_t n[5] = { 0 };
+
+	for (size_t i = 0; i < b->nmembers; i++)
+		if (b->members[i]->kind <= ST_PSL_MEMBER_ATTR)
+			n[b->members[i]->kind]++;
+	b->fields = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_FIELD] + 1,
+				   sizeof(*b->fields));
+	b->props = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_PROP] + 1,
+				  sizeof(*b->props));
+	b->values = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_VALUE] + 1,
+				   sizeof(*b->values));
+	b->attrs = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_ATTR] + 1,
+				  sizeof(*b->attrs));
+	for (size_t i = 0; i < b->nmembers; i++) {
+		st_psl_member *m = b->members[i];
+
+		switch (m->kind) {
+		case ST_PSL_MEMBER_FIELD: b->fields[b->nfields++] = m->u.field; break;
+		case ST_PSL_MEMBER_PROP: b->props[b->nprops++] = m->u.prop; break;
+		case ST_PSL_MEMBER_VALUE: b->values[b->nvalues++] = m->u.value; break;
+		case ST_PSL_MEMBER_ATTR: b->attrs[b->nattrs++] = m->u.attr; break;
+		default: break;
+		}
+	}
+}
 
 typedef struct keyword {
 	const char *word;
@@ -796,11 +850,7 @@ block(parser *p, const keyword *kw, size_t pos, size_t *end)
 {
 	mark m = mark_get(p);
 	size_t ke = pos + strlen(kw->word), q = ws(p, ke), ne, r, le, nl;
-	st_vec members = ST_VEC_INIT(p->cx->arena);
-	st_vec fields = ST_VEC_INIT(p->cx->arena);
-	st_vec values = ST_VEC_INIT(p->cx->arena);
-	st_vec props = ST_VEC_INIT(p->cx->arena);
-	st_vec attrs = ST_VEC_INIT(p->cx->arena);
+	size_t base = p->nstk;
 	st_psl_block *b;
 
 	ne = psl__ident(p->s, p->len, q);
@@ -829,25 +879,18 @@ block(parser *p, const keyword *kw, size_t pos, size_t *end)
 		q = ws(p, q);
 		if (q >= p->len) {
 			p->fail_from = pos;
+			p->nstk = base;
 			mark_reset(p, m);
 			return NULL;
 		}
 		if (p->s[q] == '}')
 			break;
-		q = member(p, b, q, &members, &fields, &values, &props, &attrs);
+		q = member(p, b, q, base);
 	}
 	b->span = span(p, pos, q + 1);
 	b->body = span(p, r, q + 1);
-	b->members = (st_psl_member **)members.items;
-	b->nmembers = members.len;
-	b->fields = (st_psl_field **)fields.items;
-	b->nfields = fields.len;
-	b->values = (st_psl_enum_value **)values.items;
-	b->nvalues = values.len;
-	b->props = (st_psl_prop **)props.items;
-	b->nprops = props.len;
-	b->attrs = (st_psl_attr **)attrs.items;
-	b->nattrs = attrs.len;
+	b->members = stk_take(p, base, &b->nmembers);
+	typed_members(p, b);
 	*end = q + 1;
 	return b;
 }
@@ -917,20 +960,25 @@ new_item(parser *p, st_vec *items, st_psl_item_kind kind, size_t a, size_t b)
 static const char *
 block_doc(parser *p, st_vec *items)
 {
-	st_vec tmp = ST_VEC_INIT(p->cx->arena);
-	size_t i = items->len;
+	size_t i = items->len, base = p->nstk, n;
+	const char *doc;
 
 	while (i > 0 && ((st_psl_item *)items->items[i - 1])->kind ==
 				ST_PSL_ITEM_COMMENT)
 		i--;
+	if (i == items->len)
+		return NULL;
 	for (; i < items->len; i++) {
 		st_psl_member *mb = st_alloc(p->cx->arena, sizeof(*mb));
 
 		mb->kind = ST_PSL_MEMBER_COMMENT;
 		mb->u.comment = ((st_psl_item *)items->items[i])->comment;
-		st_vec_push(&tmp, mb);
+		stk_push(p, mb);
 	}
-	return doc_before(p, &tmp);
+	n = p->nstk - base;
+	doc = doc_before(p, p->stk + base, n);
+	p->nstk = base;
+	return doc;
 }
 
 /* ==== files ==== */
@@ -1045,6 +1093,7 @@ st_psl_parse(st_ctx *cx, st_source *src, st_psl_file **out)
 			break;
 		}
 	*out = parse_file(&p);
+	free(p.stk);
 	if (p.nerrors > ST_PSL_MAX_ERRORS) {
 		st_span none = { src, 0, 0 };
 		st_diag *d = st_diag_add(cx, ST_SEV_NOTE, none,

@@ -47,6 +47,38 @@ psl__warn(psl__v *v, st_span span, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *
+psl__key(psl__v *v, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
+	char *k = st_alloc(v->a, la + lb + lc + 3), *p = k;
+
+	memcpy(p, a, la);
+	p += la;
+	*p++ = '\x1f';
+	memcpy(p, b, lb);
+	p += lb;
+	if (c) {
+		*p++ = '\x1f';
+		memcpy(p, c, lc);
+		p += lc;
+	}
+	*p = '\0';
+	return k;
+}
+
+const char *
+psl__value_kind(const st_psl_expr *e)
+{
+	switch (e->kind) {
+	case ST_PSL_EXPR_STRING: return "string";
+	case ST_PSL_EXPR_NUMBER: return "numeric";
+	case ST_PSL_EXPR_CONST: return "literal";
+	case ST_PSL_EXPR_ARRAY: return "array";
+	default: return "functional";
+	}
+}
+
 /* ==== small lookups ==== */
 
 st_psl_rfield *
@@ -185,7 +217,7 @@ expected_string(psl__v *v, const st_psl_prop *p)
 {
 	psl__err(v, p->value ? p->value->span : p->span,
 		 "Expected a string value, but received %s value `%s`.",
-		 p->value ? st_psl_expr_kind_name(p->value->kind) : "no",
+		 p->value ? psl__value_kind(p->value) : "no",
 		 p->value ? p->value->raw : "");
 }
 
@@ -262,7 +294,7 @@ datasource_schemas(psl__v *v, st_psl_datasource *ds, const st_psl_prop *p)
 		if (!st_psl_expr_string(e->items[i], &s, NULL)) {
 			psl__err(v, e->items[i]->span, "Expected a string value, "
 				 "but received %s value `%s`.",
-				 st_psl_expr_kind_name(e->items[i]->kind),
+				 psl__value_kind(e->items[i]),
 				 e->items[i]->raw);
 			continue;
 		}
@@ -390,7 +422,7 @@ generator(psl__v *v, const st_psl_block *b)
 					psl__err(v, e->items[j]->span, "Expected a "
 						 "string value, but received %s "
 						 "value `%s`.",
-						 st_psl_expr_kind_name(e->items[j]->kind),
+						 psl__value_kind(e->items[j]),
 						 e->items[j]->raw);
 					continue;
 				}
@@ -484,6 +516,14 @@ configuration(psl__v *v)
 	}
 	v->m->generators = (st_psl_generator **)gens.items;
 	v->m->ngenerators = gens.len;
+	if (v->m->datasource && v->m->datasource->nextensions &&
+	    !st_psl_has_preview(v->m, "postgresqlExtensions")) {
+		const st_psl_prop *p = st_psl_block_prop(v->m->datasource->ast,
+							 "extensions");
+
+		psl__err(v, p->span, "The `extensions` property is only available "
+			 "with the `postgresqlExtensions` preview feature.");
+	}
 }
 
 /* ==== phase 1: names ==== */
@@ -500,6 +540,42 @@ kind_word(st_psl_block_kind k)
 	}
 }
 
+/* Names Prisma Client reserves (parser-database reserved_model_names). */
+static const char *const reserved_names[] = {
+	"PrismaClient", "break", "case", "catch", "class", "const", "continue",
+	"debugger", "default", "delete", "do", "else", "enum", "export",
+	"extends", "false", "finally", "for", "function", "if", "implements",
+	"import", "in", "instanceof", "interface", "let", "new", "null",
+	"package", "private", "protected", "public", "return", "super",
+	"switch", "this", "throw", "true", "try", "typeof", "var", "void",
+	"while", "with", "yield", NULL,
+};
+
+static bool
+reserved(psl__v *v, const st_psl_block *b)
+{
+	for (size_t i = 0; reserved_names[i]; i++) {
+		if (strcmp(reserved_names[i], b->name.name) != 0)
+			continue;
+		if (b->kind == ST_PSL_ENUM)
+			psl__err(v, b->name.span, "Error validating enum \"%s\": "
+				 "The enum name `%s` is invalid. It is a reserved "
+				 "name. Please change it. Read more at "
+				 "https://www.prisma.io/docs/reference/tools-and-"
+				 "interfaces/prisma-schema/data-model#naming-enums",
+				 b->name.name, b->name.name);
+		else
+			psl__err(v, b->name.span, "Error validating model \"%s\": "
+				 "The %s name `%s` is invalid. It is a reserved "
+				 "name. Please change it. Read more at "
+				 "https://pris.ly/d/naming-models", b->name.name,
+				 b->kind == ST_PSL_VIEW ? "view" : "model",
+				 b->name.name);
+		return true;
+	}
+	return false;
+}
+
 /* Prisma: identifiers must not start with a digit nor contain '-'. */
 static bool
 bad_ident(psl__v *v, const st_psl_ident *id, const char *what)
@@ -507,8 +583,8 @@ bad_ident(psl__v *v, const st_psl_ident *id, const char *what)
 	if (!id->name)
 		return true;
 	if (id->name[0] >= '0' && id->name[0] <= '9') {
-		psl__err(v, id->span, "The name of a %s must not start with a "
-			 "number.", what);
+		psl__err(v, id->span, "Error validating: The name of a %s must "
+			 "not start with a number.", what);
 		return true;
 	}
 	if (strchr(id->name, '-')) {
@@ -523,7 +599,6 @@ static st_psl_rmodel *
 new_model(psl__v *v, const st_psl_block *b)
 {
 	st_psl_rmodel *m = st_alloc(v->a, sizeof(*m));
-	st_map seen;
 	st_vec fields = ST_VEC_INIT(v->a);
 	const char *container = b->kind == ST_PSL_VIEW ? "view" : "model";
 
@@ -535,12 +610,11 @@ new_model(psl__v *v, const st_psl_block *b)
 	m->span = b->span;
 	m->name_span = b->name.span;
 	st_map_init(&m->field_map, v->a);
-	st_map_init(&seen, v->a);
 	for (size_t i = 0; i < b->nfields; i++) {
 		const st_psl_field *af = b->fields[i];
 		st_psl_rfield *f;
 
-		if (!af->name.name || bad_ident(v, &af->name, "field"))
+		if (!af->name.name || bad_ident(v, &af->name, "Field"))
 			continue;
 		if (st_map_get(&m->field_map, af->name.name)) {
 			psl__err(v, af->name.span, "Field \"%s\" is already "
@@ -584,7 +658,7 @@ new_enum(psl__v *v, const st_psl_block *b)
 		const st_psl_enum_value *av = b->values[i];
 		st_psl_rvalue *rv;
 
-		if (!av->name.name)
+		if (!av->name.name || bad_ident(v, &av->name, "Enum Value"))
 			continue;
 		if (st_map_get(&seen, av->name.name)) {
 			psl__err(v, av->name.span, "Value \"%s\" is already "
@@ -620,7 +694,11 @@ names(psl__v *v)
 		if (b->kind == ST_PSL_DATASOURCE || b->kind == ST_PSL_GENERATOR ||
 		    !b->name.name)
 			continue;
-		if (bad_ident(v, &b->name, kind_word(b->kind)))
+		if (bad_ident(v, &b->name, b->kind == ST_PSL_VIEW ? "View"
+				: b->kind == ST_PSL_ENUM ? "Enum"
+				: b->kind == ST_PSL_TYPE ? "Composite Type" : "Model"))
+			continue;
+		if (b->kind != ST_PSL_TYPE && reserved(v, b))
 			continue;
 		prev = st_map_get(&top, b->name.name);
 		if (prev) {
@@ -679,6 +757,7 @@ resolve_field_type(psl__v *v, st_psl_rfield *f)
 {
 	const st_psl_type *t = &f->ast->type;
 	const char *n = t->name.name;
+	st_psl_rmodel *rel;
 
 	if (!n)
 		return;
@@ -696,16 +775,17 @@ resolve_field_type(psl__v *v, st_psl_rfield *f)
 			f->type = scalars[i].t;
 			return;
 		}
-	if ((f->enum_ref = st_map_get(&v->m->enum_map, n))) {
-		f->type = ST_PSL_T_ENUM;
-		return;
-	}
-	if (st_map_get(&v->m->model_map, n)) {
+	/* models first: relation fields outnumber enum fields */
+	if ((rel = st_map_get(&v->m->model_map, n))) {
 		f->type = ST_PSL_T_RELATION;
 		f->rel = st_alloc(v->a, sizeof(*f->rel));
 		f->rel->field = f;
-		f->rel->related = st_map_get(&v->m->model_map, n);
+		f->rel->related = rel;
 		st_vec_push(&v->relfields, f);
+		return;
+	}
+	if ((f->enum_ref = st_map_get(&v->m->enum_map, n))) {
+		f->type = ST_PSL_T_ENUM;
 		return;
 	}
 	if (st_map_get(&v->type_map, n)) {
@@ -764,22 +844,37 @@ all_required(const st_psl_rindex *ix)
 static void
 model_checks(psl__v *v, st_psl_rmodel *m)
 {
+	st_strbuf loose;
 	bool has = false;
 
 	if (m->ignored || m->is_view)
 		return;
-	if (m->pk)
-		has = true;
-	for (size_t i = 0; !has && i < m->nindexes; i++)
-		if (m->indexes[i]->kind == ST_PSL_IDX_UNIQUE &&
-		    all_required(m->indexes[i]))
+	st_strbuf_init_arena(&loose, v->a);
+	for (size_t i = 0; i <= m->nindexes; i++) {
+		const st_psl_rindex *ix = i < m->nindexes ? m->indexes[i] : m->pk;
+
+		if (!ix || ix->kind == ST_PSL_IDX_NORMAL ||
+		    ix->kind == ST_PSL_IDX_FULLTEXT)
+			continue;
+		if (all_required(ix)) {
 			has = true;
-	if (!has)
-		psl__err(v, m->name_span, "Error validating model \"%s\": Each "
-			 "model must have at least one unique criteria that has "
-			 "only required fields. Either mark a single field with "
-			 "`@id`, `@unique` or add a multi field criterion with "
-			 "`@@id([])` or `@@unique([])` to the model.", m->name);
+			break;
+		}
+		st_strbuf_adds(&loose, "\n- ");
+		for (size_t j = 0; j < ix->nfields; j++)
+			st_strbuf_addf(&loose, "%s%s", j ? ", " : "",
+				       ix->fields[j].field->name);
+	}
+	if (has)
+		return;
+	psl__err(v, st_psl_span_join(m->ast->keyword.span, m->name_span),
+		 "Error validating model \"%s\": Each model must have at least "
+		 "one unique criteria that has only required fields. Either "
+		 "mark a single field with `@id`, `@unique` or add a multi field "
+		 "criterion with `@@id([])` or `@@unique([])` to the model.%s%s",
+		 m->name, loose.len ? " The following unique criterias were not "
+		 "considered as they contain fields that are not required:" : "",
+		 loose.buf);
 }
 
 static void
@@ -803,9 +898,35 @@ schema_checks(psl__v *v)
 				 "Error validating: An enum must have at least "
 				 "one value.");
 	}
-	for (size_t i = 0; i < v->m->nmodels; i++)
-		model_checks(v, v->m->models[i]);
-	(void)ds;
+	for (size_t i = 0; i < v->m->nmodels; i++) {
+		st_psl_rmodel *m = v->m->models[i];
+		const st_psl_block *b = m->ast;
+
+		model_checks(v, m);
+		if (ds && ds->nschemas && !m->schema)
+			psl__err(v, st_psl_span_join(b->keyword.span, b->name.span),
+				 "Error validating model \"%s\": This model is "
+				 "missing an `@@schema` attribute.", m->name);
+		if (!m->is_view)
+			continue;
+		if (!st_psl_has_preview(v->m, "views"))
+			psl__err(v, st_psl_span_join(b->keyword.span, b->name.span),
+				 "Error validating: View definitions are only "
+				 "available with the `views` preview feature.");
+		else if (m->pk)
+			psl__warn(v, m->pk->span, "Prisma 7 rejects primary keys on "
+				  "views (\"Views cannot have primary keys.\"); "
+				  "Prisma 6 accepts them, and so does strata.");
+	}
+	for (size_t i = 0; ds && ds->nschemas && i < v->m->nenums; i++) {
+		st_psl_renum *e = v->m->enums[i];
+
+		if (!e->schema)
+			psl__err(v, st_psl_span_join(e->ast->keyword.span,
+						     e->ast->name.span),
+				 "Error validating enum \"%s\": This enum is "
+				 "missing an `@@schema` attribute.", e->name);
+	}
 }
 
 /* ==== entry point ==== */

@@ -23,10 +23,8 @@ psl__str_arg(psl__v *v, const st_psl_attr *a, const char *name, size_t pos,
 		return NULL;
 	if (st_psl_expr_string(e, &s, NULL))
 		return s;
-	psl__err(v, e->span, "Error parsing attribute \"@%s%s\": Expected a "
-		 "string value, but received %s value `%s`.",
-		 a->block ? "@" : "", a->name.name,
-		 st_psl_expr_kind_name(e->kind), e->raw);
+	psl__err(v, e->span, "Expected a string value, but received %s value "
+		 "`%s`.", psl__value_kind(e), e->raw);
 	if (bad)
 		*bad = true;
 	return NULL;
@@ -47,9 +45,7 @@ check_args(psl__v *v, const st_psl_attr *a, const char *const *allowed)
 		if (ok)
 			continue;
 		if (n)
-			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
-				 "No such argument.", a->block ? "@" : "",
-				 a->name.name);
+			psl__err(v, arg->span, "No such argument.");
 		else
 			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
 				 "Unexpected unnamed argument.",
@@ -68,21 +64,17 @@ repeatable(const char *name, bool block)
 static void
 duplicates(psl__v *v, st_psl_attr *const *attrs, size_t n)
 {
-	st_map seen;
-
-	st_map_init(&seen, v->a);
+	/* attribute lists are short: pairwise is cheaper than a map */
 	for (size_t i = 0; i < n; i++) {
 		const char *k = attrs[i]->name.name;
+		bool dup = false;
 
 		if (!k || repeatable(k, attrs[i]->block))
 			continue;
-		st_map_put(&seen, k, (void *)(size_t)(st_map_get(&seen, k) ? 2 : 1));
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *k = attrs[i]->name.name;
-
-		if (k && !repeatable(k, attrs[i]->block) &&
-		    (size_t)st_map_get(&seen, k) == 2)
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = j != i && attrs[j]->name.name &&
+			      !strcmp(attrs[j]->name.name, k);
+		if (dup)
 			psl__err(v, attrs[i]->name.span, "Attribute \"@%s%s\" can "
 				 "only be defined once.", attrs[i]->block ? "@" : "",
 				 k);
@@ -92,13 +84,12 @@ duplicates(psl__v *v, st_psl_attr *const *attrs, size_t n)
 /* ==== index field lists ==== */
 
 static st_psl_sort
-sort_arg(psl__v *v, const st_psl_attr *a, const st_psl_expr *e)
+sort_arg(psl__v *v, const st_psl_expr *e)
 {
 	if (st_psl_expr_is_const(e, "Asc"))
 		return ST_PSL_SORT_ASC;
 	if (st_psl_expr_is_const(e, "Desc"))
 		return ST_PSL_SORT_DESC;
-	(void)a;
 	psl__err(v, e->span, "Unexpected token. Expected one of: Asc, Desc");
 	return ST_PSL_SORT_NONE;
 }
@@ -143,7 +134,7 @@ index_field_args(psl__v *v, const st_psl_attr *a, const st_psl_expr *e,
 				 "Unexpected unnamed argument.",
 				 a->block ? "@" : "", a->name.name);
 		} else if (!strcmp(n, "sort")) {
-			xf->sort = sort_arg(v, a, val);
+			xf->sort = sort_arg(v, val);
 		} else if (!strcmp(n, "length")) {
 			if (val->kind == ST_PSL_EXPR_NUMBER)
 				xf->length = atoi(val->str);
@@ -306,8 +297,13 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 	ix->fields[0].span = f->ast->name.span;
 	check_args(v, a, allowed);
 	ix->map = psl__str_arg(v, a, "map", 0, NULL);
-	if ((e = st_psl_attr_arg(a, "sort", 99)))
-		ix->fields[0].sort = sort_arg(v, a, e);
+	if ((e = st_psl_attr_arg(a, "sort", 99))) {
+		ix->fields[0].sort = sort_arg(v, e);
+		if (kind == ST_PSL_IDX_PRIMARY)
+			psl__err(v, e->span, "Error parsing attribute \"@id\": The "
+				 "sort argument is not supported in the primary key "
+				 "with the current connector");
+	}
 	if ((e = st_psl_attr_arg(a, "length", 99)))
 		psl__err(v, e->span, "Error parsing attribute \"@%s\": The "
 			 "length argument is not supported in an index definition "
@@ -437,6 +433,38 @@ index_type(psl__v *v, const st_psl_expr *e)
 	return ST_PSL_ITYPE_NONE;
 }
 
+/* Prisma's PostgreSQL operator classes per index type (raw("...") aside). */
+static bool
+opclass_fits(st_psl_index_type t, const char *ops)
+{
+	static const char *const gist[] = { "InetOps", NULL };
+	static const char *const gin[] = { "JsonbOps", "JsonbPathOps",
+					   "ArrayOps", NULL };
+	static const char *const spgist[] = { "InetOps", "TextOps", NULL };
+	const char *const *list = t == ST_PSL_ITYPE_GIST ? gist
+		: t == ST_PSL_ITYPE_GIN ? gin
+		: t == ST_PSL_ITYPE_SPGIST ? spgist : NULL;
+	size_t n = strlen(ops);
+
+	if (t == ST_PSL_ITYPE_BRIN) {
+		static const char *const tails[] = { "BloomOps", "MinMaxOps",
+						     "MinMaxMultiOps",
+						     "InclusionOps", NULL };
+
+		for (size_t i = 0; tails[i]; i++) {
+			size_t k = strlen(tails[i]);
+
+			if (n > k && !strcmp(ops + n - k, tails[i]))
+				return true;
+		}
+		return false;
+	}
+	for (size_t i = 0; list && list[i]; i++)
+		if (!strcmp(list[i], ops))
+			return true;
+	return false;
+}
+
 static void
 block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	    st_psl_index_kind kind, st_vec *list)
@@ -466,6 +494,11 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 		if ((e = st_psl_attr_arg(a, "where", 99))) {
 			const char *s;
 
+			if (!st_psl_has_preview(v->m, "partialIndexes"))
+				psl__err(v, a->span, "Error parsing attribute "
+					 "\"@@index\": Partial indexes are a preview "
+					 "feature. Add \"partialIndexes\" to "
+					 "previewFeatures in your generator block.");
 			if (st_psl_expr_is_call(e, "raw") && e->args.n == 1 &&
 			    e->args.items[0]->value &&
 			    st_psl_expr_string(e->args.items[0]->value, &s, NULL))
@@ -480,6 +513,39 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	}
 	if (!index_fields(v, m, a, ix))
 		return;
+	if (ix->name && kind != ST_PSL_IDX_NORMAL &&
+	    st_psl_rmodel_field(m, ix->name))
+		psl__err(v, st_psl_span_join(m->ast->keyword.span, m->name_span),
+			 "Error validating model \"%s\": The custom name `%s` "
+			 "specified for the `@@%s` attribute is already used as a "
+			 "name for a field. Please choose a different name.",
+			 m->name, ix->name, a->name.name);
+	for (size_t i = 0; i < ix->nfields; i++) {
+		const st_psl_index_field *xf = &ix->fields[i];
+
+		if (ix->type == ST_PSL_ITYPE_HASH && xf->sort) {
+			psl__err(v, a->span, "Error parsing attribute \"@@index\": "
+				 "Hash type does not support sort option.");
+			break;
+		}
+	}
+	for (size_t i = 0; i < ix->nfields; i++) {
+		const st_psl_index_field *xf = &ix->fields[i];
+
+		if (!xf->ops ||
+		    !strncmp(xf->ops, "raw(", 4))
+			continue;
+		if (!opclass_fits(ix->type, xf->ops))
+			psl__err(v, a->span, "Error parsing attribute \"@@%s\": The "
+				 "given operator class `%s` is not supported with "
+				 "the `%s` index type.", a->name.name, xf->ops,
+				 st_psl_index_type_name(ix->type ? ix->type
+							: ST_PSL_ITYPE_BTREE));
+		if (kind != ST_PSL_IDX_NORMAL)
+			psl__err(v, a->span, "Error parsing attribute \"@@%s\": "
+				 "Operator classes can only be defined to fields in "
+				 "an @@index attribute.", a->name.name);
+	}
 	if (kind == ST_PSL_IDX_PRIMARY) {
 		if (m->pk) {
 			psl__err(v, m->name_span, "Error validating model \"%s\": "
@@ -489,6 +555,13 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 			return;
 		}
 		for (size_t i = 0; i < ix->nfields; i++) {
+			if (ix->fields[i].sort) {
+				psl__err(v, ix->fields[i].span, "Error parsing "
+					 "attribute \"@@id\": The sort argument is "
+					 "not supported in the primary key with the "
+					 "current connector");
+				return;
+			}
 			if (ix->fields[i].field->arity != ST_PSL_REQUIRED) {
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@@id\": Fields that are marked as id "
@@ -557,7 +630,13 @@ static void
 column_clashes(psl__v *v, st_psl_rmodel *m)
 {
 	st_map cols;
+	bool mapped = false;
 
+	/* without @map, column names are the (already unique) field names */
+	for (size_t i = 0; i < m->nfields && !mapped; i++)
+		mapped = m->fields[i]->db_name != m->fields[i]->name;
+	if (!mapped)
+		return;
 	st_map_init(&cols, v->a);
 	for (size_t i = 0; i < m->nfields; i++) {
 		st_psl_rfield *f = m->fields[i];

@@ -207,16 +207,18 @@ function(psl__v *v, st_psl_rfield *f, const st_psl_expr *e,
 		if (!strcmp(fn, "uuid")) {
 			d->kind = ST_PSL_DEF_UUID;
 			if (bad || (n != -1 && n != 4 && n != 7)) {
-				psl__err(v, e->span, DEFERR "`uuid()` takes a "
-					 "single Int argument.");
+				psl__err(v, e->span, DEFERR "`uuid()` takes "
+					 "either no argument, or a single integer "
+					 "argument which is either 4 or 7.");
 				return false;
 			}
 			d->version = n == -1 ? 4 : (int)n;
 		} else if (!strcmp(fn, "cuid")) {
 			d->kind = ST_PSL_DEF_CUID;
 			if (bad || (n != -1 && n != 1 && n != 2)) {
-				psl__err(v, e->span, DEFERR "`cuid()` takes a "
-					 "single Int argument.");
+				psl__err(v, e->span, DEFERR "`cuid()` takes "
+					 "either no argument, or a single integer "
+					 "argument which is either 1 or 2.");
 				return false;
 			}
 			d->version = n == -1 ? 1 : (int)n;
@@ -258,7 +260,6 @@ function(psl__v *v, st_psl_rfield *f, const st_psl_expr *e,
 void
 psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 {
-	static const char *const allowed[] = { "", "value", "map", NULL };
 	st_psl_default *d = st_alloc(v->a, sizeof(*d));
 	st_psl_expr *e = st_psl_attr_arg(a, "value", 0);
 	bool ok = false;
@@ -274,8 +275,13 @@ psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			psl__err(v, arg->span, DEFERR "Unexpected unnamed "
 				 "argument.");
 	}
-	(void)allowed;
 	d->map = psl__str_arg(v, a, "map", 99, NULL);
+	if (d->map) {
+		psl__err(v, a->span, DEFERR "You defined a database name for the "
+			 "default value of a field on the model. This is not "
+			 "supported by the provider.");
+		return;
+	}
 	if (!e) {
 		psl__err(v, a->span, DEFERR "Argument \"value\" is missing.");
 		return;

@@ -45,6 +45,15 @@ void psl__err(psl__v *v, st_span span, const char *fmt, ...)
 void psl__warn(psl__v *v, st_span span, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* "a\x1fb" or "a\x1fb\x1fc" (c may be NULL): a map key, in v's arena,
+ * built without printf (the validator makes thousands of them). */
+const char *psl__key(psl__v *v, const char *a, const char *b, const char *c);
+
+/* Prisma's word for an expression's kind in "Expected a string value,
+ * but received numeric value `42`.": string, numeric, literal, array,
+ * functional. */
+const char *psl__value_kind(const st_psl_expr *e);
+
 /* validate_attrs.c: field and block attributes of every model (phase 3) */
 void psl__attrs_model(psl__v *v, st_psl_rmodel *m);
 void psl__attrs_enum(psl__v *v, st_psl_renum *e);

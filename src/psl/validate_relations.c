@@ -28,7 +28,7 @@ action(psl__v *v, const st_psl_expr *e)
 /* Resolves [a, b] against model m; reports unknown names. */
 static st_psl_rfield **
 field_list(psl__v *v, const st_psl_expr *e, st_psl_rmodel *m, bool refs,
-	   st_psl_rmodel *from, size_t *n)
+	   size_t *n)
 {
 	st_psl_rfield **out;
 	st_strbuf unknown;
@@ -66,7 +66,6 @@ field_list(psl__v *v, const st_psl_expr *e, st_psl_rmodel *m, bool refs,
 				 "fields must refer only to existing fields. The "
 				 "following fields do not exist in this model: %s",
 				 unknown.buf);
-		(void)from;
 		return NULL;
 	}
 	return out;
@@ -95,8 +94,8 @@ read_relation(psl__v *v, st_psl_rfield *f)
 		for (size_t k = 0; !ok && arg->name.name && known[k]; k++)
 			ok = !strcmp(arg->name.name, known[k]);
 		if (!ok)
-			psl__err(v, arg->span, RELERR "%s", arg->name.name
-				 ? "No such argument." : "Unexpected unnamed "
+			psl__err(v, arg->span, "%s", arg->name.name
+				 ? "No such argument." : RELERR "Unexpected unnamed "
 				 "argument.");
 	}
 	if ((e = st_psl_attr_arg(a, "name", 0))) {
@@ -106,9 +105,9 @@ read_relation(psl__v *v, st_psl_rfield *f)
 			r->name = s;
 			r->name_explicit = true;
 		} else {
-			psl__err(v, e->span, RELERR "Expected a string value, but "
-				 "received %s value `%s`.",
-				 st_psl_expr_kind_name(e->kind), e->raw);
+			psl__err(v, e->span, "Expected a string value, but "
+				 "received %s value `%s`.", psl__value_kind(e),
+				 e->raw);
 		}
 	}
 	r->map = psl__str_arg(v, a, "map", 99, NULL);
@@ -117,17 +116,20 @@ read_relation(psl__v *v, st_psl_rfield *f)
 	if ((e = st_psl_attr_arg(a, "onUpdate", 99)))
 		r->on_update = action(v, e);
 	if ((e = st_psl_attr_arg(a, "fields", 99))) {
-		r->fields = field_list(v, e, f->model, false, f->model,
-				       &r->nfields);
-		if (!r->fields)
+		r->fields = field_list(v, e, f->model, false, &r->nfields);
+		if (!r->fields) {
 			r->fields = st_alloc(v->a, sizeof(*r->fields));
+			r->nfields = 0;
+		}
 		r->holds_fk = true;
 	}
 	if ((e = st_psl_attr_arg(a, "references", 99))) {
-		r->references = field_list(v, e, r->related, true, f->model,
-					   &nrefs);
-		if (!r->references)
+		r->references = field_list(v, e, r->related, true, &nrefs);
+		if (!r->references) {
 			r->references = st_alloc(v->a, sizeof(*r->references));
+			nrefs = 0;
+		}
+		r->nreferences = nrefs;
 		r->holds_fk = true;
 		/* nfields stays the count of `fields`; a mismatch is an error
 		 * (phase 5) and the shorter count is what both arrays hold */
@@ -144,8 +146,7 @@ static const char *
 group_key(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b,
 	  const char *name)
 {
-	return st_strfmt(v->a, "%s\x1f%s\x1f%s", a->name, b->name,
-			 name ? name : "");
+	return psl__key(v, a->name, b->name, name ? name : "");
 }
 
 static const char *
@@ -315,11 +316,17 @@ ambiguity(psl__v *v, st_psl_rfield *f)
 	st_strbuf sb;
 	const char *what = a->is_view ? "view" : "model";
 
-	if (!g || g->len < 2 || (a == b && g->len == 2))
+	if (!g || g->len < 2 || (a == b && explicit_name && g->len == 2))
 		return false;
 	st_strbuf_init_arena(&sb, v->a);
 	names_list(&sb, g);
-	if (a == b && !explicit_name)
+	if (a == b && !explicit_name && g->len == 2)
+		psl__err(v, f->span, "Error validating %s \"%s\": Ambiguous self "
+			 "relation detected. The fields %s in model `%s` both refer "
+			 "to `%s`. If they are part of the same relation add the "
+			 "same relation name for them with `@relation(<name>)`.",
+			 what, a->name, sb.buf, a->name, a->name);
+	else if (a == b && !explicit_name)
 		psl__err(v, f->span, "Error validating %s \"%s\": Unnamed self "
 			 "relation detected. The fields %s in model `%s` have no "
 			 "relation name. Please provide a relation name for one "
@@ -394,6 +401,7 @@ check_fk_side(psl__v *v, st_psl_rfield *f)
 	st_psl_expr *re = a ? st_psl_attr_arg(a, "references", 99) : NULL;
 	size_t nf = fe && fe->kind == ST_PSL_EXPR_ARRAY ? fe->nitems : 0;
 	size_t nr = re && re->kind == ST_PSL_EXPR_ARRAY ? re->nitems : 0;
+	size_t nref = r->nreferences;
 	st_strbuf sb;
 
 	if (!fe && !re) {
@@ -420,10 +428,10 @@ check_fk_side(psl__v *v, st_psl_rfield *f)
 		return;
 	}
 	/* references must be a unique criterion of the related model */
-	if (nr && !is_unique_set(r->related, r->references, nr)) {
+	if (nref && !is_unique_set(r->related, r->references, nref)) {
 		st_strbuf_init_arena(&sb, v->a);
-		join_names(&sb, r->references, nr);
-		if (nr == 1)
+		join_names(&sb, r->references, nref);
+		if (nref == 1)
 			psl__err(v, f->span, RELERR "The argument `references` "
 				 "must refer to a unique criterion in the related "
 				 "model. Consider adding an `@unique` attribute to "
@@ -520,12 +528,20 @@ check_pair(psl__v *v, st_psl_rfield *f)
 					 bf->model->name, bad->name);
 			}
 		}
-		if (has_arg(f, "fields") || has_arg(f, "references"))
-			psl__err(v, f->span, "Error validating field `%s` in "
-				 "model `%s`: Implicit many-to-many relations must "
-				 "not have references argument. You probably "
-				 "intended to write an explicit many-to-many "
-				 "relation.", f->name, f->model->name);
+		if (has_arg(f, "references"))
+			psl__err(v, f->span, RELERR "Implicit many-to-many "
+				 "relation should not have references argument "
+				 "defined. Either remove it, or change the relation "
+				 "to one-to-many.");
+		if (has_arg(f, "fields"))
+			psl__err(v, f->span, RELERR "Implicit many-to-many "
+				 "relation should not have fields argument "
+				 "defined. Either remove it, or change the relation "
+				 "to one-to-many.");
+		if (r->on_delete || r->on_update)
+			psl__err(v, f->span, "Error validating: Referential "
+				 "actions on implicit many-to-many relations are not "
+				 "supported");
 		return;
 	}
 	if (r->kind == ST_PSL_REL_ONE_TO_MANY) {

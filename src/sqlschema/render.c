@@ -204,7 +204,13 @@ alter_column(rctx *r, const st_table_change *c, st_vec *before,
 				if (p->def.kind == ST_DEF_SEQUENCE) {
 					const char *seq = p->def.text ? p->def.text : "";
 
-					if (!sequence_still_used(r->m, n, seq)) {
+					/*
+					 * Prisma renders DROP SEQUENCE "" when the name is
+					 * unknown (a schema-file source), which PostgreSQL
+					 * rejects; the sequence is owned by the column, so
+					 * strata leaves it out.
+					 */
+					if (*seq && !sequence_still_used(r->m, n, seq)) {
 						st_strbuf_reset(&sb);
 						st_strbuf_adds(&sb, "DROP SEQUENCE ");
 						st_render_ident(&sb, seq);

@@ -4,8 +4,8 @@
  * rolled back, edited after applying, missing locally), with the summary
  * Prisma prints; and GET /api/meta, what the page shows in its header.
  *
- * studio_status() is the one function to swap for migrate/status.c's
- * st_migrate_status() once that lands; the JSON shape stays.
+ * The report itself is migrate/status.c's st_migrate_status(), so the panel
+ * and `strata migrate status` always agree.
  */
 #include <string.h>
 
@@ -61,12 +61,42 @@ add_lines(st_strbuf *sb, json_t *names)
 		st_strbuf_addf(sb, "\n%s", json_string_value(n));
 }
 
+static bool
+vec_has_migration(const st_vec *v, const char *name)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (!strcmp(((const st_migration *)v->items[i])->name, name))
+			return true;
+	return false;
+}
+
+static const char *
+state_name(st_status_state s)
+{
+	switch (s) {
+	case ST_STATUS_UP_TO_DATE:
+		return "up to date";
+	case ST_STATUS_PENDING:
+		return "pending";
+	case ST_STATUS_FAILED:
+		return "failed";
+	case ST_STATUS_DIVERGED:
+		return "diverged";
+	default:
+		return "not managed";
+	}
+}
+
+/*
+ * The states and lists come from migrate/status.c (the same report as
+ * `strata migrate status`); this adds one entry per migration for the
+ * panel.  Without a migrations folder only the history is listed.
+ */
 static int
 studio_status(st_studio_req *req, st_db *db, const st_migdir *md, json_t **out)
 {
 	st_ctx *cx = req->cx;
-	bool has_table;
-	st_vec rows = ST_VEC_INIT(cx->arena);
+	st_status st;
 	json_t *list = st_json_own(cx, json_array());
 	json_t *pending = st_json_own(cx, json_array());
 	json_t *failed = st_json_own(cx, json_array());
@@ -76,82 +106,89 @@ studio_status(st_studio_req *req, st_db *db, const st_migdir *md, json_t **out)
 	st_strbuf msg;
 	int rc;
 
-	if ((rc = st_history_exists(cx, db, &has_table)) < 0 ||
-	    (has_table && (rc = st_history_load(cx, db, &rows)) < 0))
-		return rc;
+	if (md) {
+		if ((rc = st_migrate_status(cx, db, md, &st)) < 0)
+			return rc;
+	} else {
+		memset(&st, 0, sizeof(st));
+		st_vec_init(&st.rows, cx->arena);
+		if ((rc = st_history_exists(cx, db, &st.has_table)) < 0 ||
+		    (st.has_table && (rc = st_history_load(cx, db, &st.rows)) < 0))
+			return rc;
+	}
 	for (size_t i = 0; md && i < md->migrations.len; i++) {
 		const st_migration *m = md->migrations.items[i];
-		mig_state s = rows_for(&rows, m->name);
-		bool ed = s.applied && s.applied->checksum &&
-			  strcmp(s.applied->checksum, m->checksum);
+		mig_state s = rows_for(&st.rows, m->name);
 
-		if (s.applied) {
+		if (s.applied)
 			json_array_append_new(list, entry(m->name, "applied", s.applied,
-							  true, ed));
-			if (ed)
-				json_array_append_new(edited, json_string(m->name));
-		} else if (s.failed) {
+				true, vec_has_migration(&st.edited, m->name)));
+		else if (s.failed)
 			json_array_append_new(list, entry(m->name, "failed", s.failed,
 							  true, false));
-			json_array_append_new(failed, json_string(m->name));
-		} else {
+		else
 			json_array_append_new(list, entry(m->name,
 				s.rolled_back ? "rolled back" : "pending",
 				s.rolled_back, true, false));
-			json_array_append_new(pending, json_string(m->name));
-		}
 	}
-	for (size_t i = 0; i < rows.len; i++) {
-		const st_histrow *r = rows.items[i];
+	for (size_t i = 0; i < st.rows.len; i++) {
+		const st_histrow *r = st.rows.items[i];
 
 		if (md && st_migdir_find(md, r->migration_name))
 			continue;
-		if (!md || ST_HISTROW_APPLIED(r) || ST_HISTROW_FAILED(r)) {
+		if (!md || ST_HISTROW_APPLIED(r) || ST_HISTROW_FAILED(r))
 			json_array_append_new(list, entry(r->migration_name,
 				st_studio_histrow_status(r), r, false, false));
-			if (md && ST_HISTROW_APPLIED(r))
-				json_array_append_new(missing,
-						      json_string(r->migration_name));
-			if (md && ST_HISTROW_FAILED(r))
-				json_array_append_new(failed,
-						      json_string(r->migration_name));
-		}
 	}
+	for (size_t i = 0; md && i < st.pending.len; i++)
+		json_array_append_new(pending, st_json_str(
+			((const st_migration *)st.pending.items[i])->name));
+	for (size_t i = 0; md && i < st.failed.len; i++)
+		json_array_append_new(failed, st_json_str(
+			((const st_histrow *)st.failed.items[i])->migration_name));
+	for (size_t i = 0; md && i < st.missing_locally.len; i++)
+		json_array_append_new(missing, st_json_str(st.missing_locally.items[i]));
+	for (size_t i = 0; md && i < st.edited.len; i++)
+		json_array_append_new(edited, st_json_str(
+			((const st_migration *)st.edited.items[i])->name));
 
+	/* Prisma's wording (PRISMA_BEHAVIOUR.md, `migrate status`) */
 	st_strbuf_init_arena(&msg, cx->arena);
-	if (!has_table && md && md->migrations.len) {
-		state = "not managed";
+	state = md ? state_name(st.state) : "unknown";
+	if (!md) {
+		st_strbuf_adds(&msg, "No migrations folder: only the database's "
+			       "history is shown.");
+	} else if (st.state == ST_STATUS_NOT_MANAGED) {
 		st_strbuf_adds(&msg, "The current database is not managed by Prisma Migrate.");
-	} else if (json_array_size(failed)) {
-		state = "failed";
+	} else if (st.state == ST_STATUS_FAILED) {
 		st_strbuf_adds(&msg, json_array_size(failed) > 1
 			       ? "Following migrations have failed:"
 			       : "Following migration have failed:");
 		add_lines(&msg, failed);
-	} else if (json_array_size(missing)) {
-		state = "diverged";
+	} else if (st.state == ST_STATUS_DIVERGED) {
 		st_strbuf_adds(&msg, "Your local migration history and the migrations "
-			       "table from your database are different:\n\n"
-			       "The migrations from the database are not found locally "
-			       "in prisma/migrations:");
-		add_lines(&msg, missing);
-	} else if (json_array_size(pending)) {
-		state = "pending";
+			       "table from your database are different:");
+		if (json_array_size(missing)) {
+			st_strbuf_adds(&msg, "\n\nThe migrations from the database "
+				       "are not found locally in prisma/migrations:");
+			add_lines(&msg, missing);
+		}
+		if (json_array_size(pending)) {
+			st_strbuf_adds(&msg, "\n\nThe migrations have not yet been "
+				       "applied:");
+			add_lines(&msg, pending);
+		}
+	} else if (st.state == ST_STATUS_PENDING) {
 		st_strbuf_adds(&msg, json_array_size(pending) > 1
 			       ? "Following migrations have not yet been applied:"
 			       : "Following migration have not yet been applied:");
 		add_lines(&msg, pending);
-	} else if (!md) {
-		state = "unknown";
-		st_strbuf_adds(&msg, "No migrations folder: only the database's "
-			       "history is shown.");
 	} else {
-		state = "up to date";
 		st_strbuf_adds(&msg, "Database schema is up to date!");
 	}
 	*out = json_pack("{s:s,s:s,s:b,s:o,s:I,s:O,s:O,s:O,s:O,s:O}",
 			 "state", state, "message", msg.buf,
-			 "hasTable", has_table,
+			 "hasTable", st.has_table,
 			 "migrationsDir", st_json_str(md ? md->path : NULL),
 			 "found", (json_int_t)(md ? md->migrations.len : 0),
 			 "migrations", list, "pending", pending,

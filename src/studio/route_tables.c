@@ -39,6 +39,7 @@ static const char sql_tables[] =
 	" AND ($2::text IS NULL OR c.relname = $2)"
 	" ORDER BY n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
 
+/* Columns of the selected tables ($1: their OIDs from sql_tables). */
 static const char sql_columns[] =
 	"SELECT a.attrelid::text, a.attname, format_type(a.atttypid, a.atttypmod),"
 	" coalesce(bt.typname, t.typname), t.typtype::text,"
@@ -49,17 +50,15 @@ static const char sql_columns[] =
 	"   ORDER BY e.enumsortorder) FROM pg_enum e"
 	"   WHERE e.enumtypid = t.oid)::text END,"
 	" col_description(a.attrelid, a.attnum)"
-	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" FROM pg_attribute a"
 	" JOIN pg_type t ON t.oid = a.atttypid"
 	" LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype"
 	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-	" WHERE a.attnum > 0 AND NOT a.attisdropped AND" REL_FILTER("n", "c")
-	" AND ($1::text IS NULL OR n.nspname = $1)"
-	" AND ($2::text IS NULL OR c.relname = $2)"
+	" WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped"
 	" ORDER BY a.attrelid, a.attnum";
 
-/* Keys of the selected tables, and foreign keys pointing at them. */
+/* Keys of the selected tables ($1: their OIDs), and foreign keys
+ * pointing at them. */
 static const char sql_constraints[] =
 	"SELECT co.conrelid::text, co.contype::text, co.conname,"
 	" (SELECT json_agg(a.attname ORDER BY k.i)"
@@ -76,11 +75,8 @@ static const char sql_constraints[] =
 	" LEFT JOIN pg_class fc ON fc.oid = co.confrelid"
 	" LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace"
 	" WHERE co.contype IN ('p', 'u', 'f')"
-	" AND tn.nspname <> 'information_schema' AND tn.nspname !~ '^pg_'"
-	" AND ((($1::text IS NULL OR tn.nspname = $1)"
-	"      AND ($2::text IS NULL OR tc.relname = $2))"
-	"   OR (co.contype = 'f' AND ($1::text IS NULL OR fn.nspname = $1)"
-	"      AND ($2::text IS NULL OR fc.relname = $2)))"
+	" AND (co.conrelid = ANY ($1::oid[])"
+	"      OR (co.contype = 'f' AND co.confrelid = ANY ($1::oid[])))"
 	" ORDER BY co.conrelid, co.contype, co.conname COLLATE \"C\"";
 
 static json_t *
@@ -199,14 +195,23 @@ introspect_tables(st_studio_req *req, const char *schema, const char *name,
 		  json_t **out)
 {
 	const char *params[2] = { schema, name };
+	const char *oid_param[1];
+	st_strbuf oids;
 	st_pgres *rt, *rc, *rk;
 	st_map byoid, models;
 	json_t *list = st_json_own(req->cx, json_array());
 	int rc_;
 
-	if ((rc_ = st_studio_query(req, sql_tables, 2, params, &rt)) < 0 ||
-	    (rc_ = st_studio_query(req, sql_columns, 2, params, &rc)) < 0 ||
-	    (rc_ = st_studio_query(req, sql_constraints, 2, params, &rk)) < 0)
+	if ((rc_ = st_studio_query(req, sql_tables, 2, params, &rt)) < 0)
+		return rc_;
+	st_strbuf_init_arena(&oids, req->cx->arena);
+	st_strbuf_addch(&oids, '{');
+	for (int i = 0; i < rt->nrows; i++)
+		st_strbuf_addf(&oids, "%s%s", i ? "," : "", ST_PGRES_VAL(rt, i, 0));
+	st_strbuf_addch(&oids, '}');
+	oid_param[0] = oids.buf;
+	if ((rc_ = st_studio_query(req, sql_columns, 1, oid_param, &rc)) < 0 ||
+	    (rc_ = st_studio_query(req, sql_constraints, 1, oid_param, &rk)) < 0)
 		return rc_;
 	st_map_init(&byoid, req->cx->arena);
 	st_map_init(&models, req->cx->arena);

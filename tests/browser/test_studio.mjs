@@ -109,6 +109,7 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync', '--disable-quic'],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
+page.setDefaultTimeout(8000);
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
@@ -142,6 +143,9 @@ const rowOf = async (colName, value) => {
   return r;
 };
 async function openTable(name) {
+  if (await page.inputValue('#table-search')) {
+    await page.fill('#table-search', '');
+  }
   await page.click(`#table-list li.tbl[data-name="${name}"]`);
   await until(async () => (await title()) === name && !(await page.getAttribute('#grid-wrap', 'aria-busy')), `table ${name}`);
   await page.waitForSelector('#grid tbody tr');
@@ -297,6 +301,9 @@ await test('row details list the referencing rows, which open filtered', async (
   await (await cell('id', 0)).click();
   await page.keyboard.press('o');
   await page.waitForSelector('#drawer:not([hidden])');
+  const fields = await page.$$eval('#drawer dl > *', (els) => els.map((e) => e.textContent));
+  const at = fields.indexOf('email');
+  eq(fields[at + 1], psql(DB, `SELECT email FROM users WHERE id = ${followedUser}`), 'the row panel shows the row');
   await page.click('#drawer button:has-text("orders (user_id)")');
   await until(async () => (await title()) === 'orders', 'orders');
   await gridReady();
@@ -328,8 +335,11 @@ await test('paging: Next and Previous walk the rows with a small page size', asy
 await test('screenshot for the README (docs/studio.png)', async () => {
   await openTable('orders');
   await (await cell('status', 1)).click();
+  await page.keyboard.press('o');
+  await page.waitForSelector('#drawer:not([hidden])');
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   await page.screenshot({ path: join(ROOT, 'docs', 'studio.png') });
+  await page.keyboard.press('Escape');
 });
 
 await test('the _prisma_migrations table shows status colours and migrate status', async () => {

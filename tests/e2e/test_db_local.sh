@@ -82,6 +82,12 @@ t_check "no pid file is left for the failed start" [ ! -f "$P2/.strata/db/pid" ]
 t_run 0 sh -c "cd '$P2' && '$STRATA' db start --detach"
 t_ok "without --port a second project picks another free port"
 t_check "on a different port" [ "$(cat "$P2/.strata/db/port")" != "$PORT" ]
+P3=$(new_project third)
+mkdir -p "$P3/.strata/db"
+cp "$P2/.strata/db/pid" "$P2/.strata/db/port" "$P3/.strata/db/"
+t_run 3 sh -c "cd '$P3' && '$STRATA' db status"
+t_ok "a pid file naming another project's PostgreSQL is not taken for ours"
+t_stdout_has "stale pid file"
 t_run 0 sh -c "cd '$P2' && '$STRATA' db stop"
 
 # --- stop ----------------------------------------------------------------

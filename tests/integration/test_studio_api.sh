@@ -277,11 +277,9 @@ is "a read-only studio refuses deletes" 403 "$STATUS"
 # ==== _prisma_migrations and migrate status ====
 req GET /api/migrations
 is "no history table: migrations says so" "false 0" "$(j .exists) $(j '.migrations | length')"
-mkdir -p "$T_TMP/migrations/20240101000000_init" "$T_TMP/migrations/20240201000000_add" \
-	"$T_TMP/migrations/20240301000000_more"
+mkdir -p "$T_TMP/migrations/20240101000000_init" "$T_TMP/migrations/20240201000000_add"
 printf 'CREATE TABLE a (id int);\n' >"$T_TMP/migrations/20240101000000_init/migration.sql"
 printf 'CREATE TABLE b (id int);\n' >"$T_TMP/migrations/20240201000000_add/migration.sql"
-printf 'CREATE TABLE c (id int);\n' >"$T_TMP/migrations/20240301000000_more/migration.sql"
 sum=$(sha256sum "$T_TMP/migrations/20240101000000_init/migration.sql" | cut -c1-64)
 q "CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL,
 	finished_at timestamptz, migration_name varchar(255) NOT NULL, logs text,
@@ -298,8 +296,13 @@ req GET /api/status
 is "migrate status: a failed migration wins" "failed" "$(j .state)"
 is "migrate status: Prisma's message" "Following migration have failed:
 20240201000000_add" "$(j .message)"
-is "migrate status: per-migration states" "applied,failed,pending" "$(j '[.migrations[].status] | join(",")')"
-is "migrate status: pending migrations" "20240301000000_more" "$(j '.pending | join(",")')"
+is "migrate status: per-migration states" "applied,failed" "$(j '[.migrations[].status] | join(",")')"
+mkdir -p "$T_TMP/migrations/20240301000000_more"
+printf 'CREATE TABLE c (id int);\n' >"$T_TMP/migrations/20240301000000_more/migration.sql"
+req GET /api/status
+is "migrate status: a new migration in the folder is pending" \
+	"pending|applied,failed,pending|20240301000000_more|20240201000000_add" \
+	"$(j .state)|$(j '[.migrations[].status] | join(",")')|$(j '.pending | join(",")')|$(j '.failed | join(",")')"
 req GET "/api/rows?table=_prisma_migrations&limit=10"
 is "the _prisma_migrations table is browsable" 3 "$(j '.rows | length')"
 req GET /api/tables

@@ -1,0 +1,136 @@
+#!/bin/sh
+# deploy.sh - `strata migrate deploy` beside Prisma (the oracle's real CLI),
+# dbmate (npm @dbmate/linux-x64, installed into ~/.cache/strata-bench) and
+# one psql session (apply-with-psql.sh --single-session, the SQL's own
+# cost): full corpus histories and 1000 generated migrations onto fresh
+# databases, then a no-op deploy; peak memory of strata.  One run each;
+# ratios are peer time / strata time.
+. "$(dirname "$0")/lib.sh"
+
+ENTRIES=${BENCH_DEPLOY_ENTRIES:-"trigger langfuse comp"}
+CACHE=${STRATA_BENCH_CACHE:-$HOME/.cache/strata-bench}
+DBMATE="$CACHE/node_modules/@dbmate/linux-x64/bin/dbmate"
+if [ ! -x "$DBMATE" ] && command -v npm >/dev/null 2>&1; then
+	mkdir -p "$CACHE"
+	(cd "$CACHE" && npm install --no-audit --no-fund --silent @dbmate/linux-x64 >/dev/null 2>&1)
+fi
+[ -x "$DBMATE" ] || DBMATE=""
+PRISMA=""
+bench_pg_start
+if [ -f "${PRISMA_ORACLE_HOME:-$HOME/.cache/strata-prisma-oracle}/node_modules/prisma/build/index.js" ]; then
+	PRISMA="$STRATA_ORACLE/ref-deploy.sh"
+	export PRISMA_REF_PORT="$B_PGPORT"  # the engine's start-up connection
+fi
+n=0
+fresh() { n=$((n + 1)); FRESH="bench_deploy_$n"; bench_psql -d postgres -c "CREATE DATABASE $FRESH" >/dev/null; }
+once_ms() { # once_ms cmd...: wall ms of one run (exit status in $B_TMP/rc)
+	s=$(now_ns)
+	"$@" >"$B_TMP/last.out" 2>&1
+	echo $? >"$B_TMP/rc"
+	e=$(now_ns)
+	echo $(( (e - s) / 1000000 ))
+}
+
+# dbmate wants NNN_name.sql files with "-- migrate:up" headers
+to_dbmate() { # to_dbmate MIGRATIONS_DIR OUT_DIR
+	mkdir -p "$2"
+	i=0
+	for d in $(cd "$1" && ls -d */ | LC_ALL=C sort); do
+		f="$1/${d%/}/migration.sql"
+		[ -f "$f" ] || continue
+		i=$((i + 1))
+		{
+			if grep -qiE 'concurrently|vacuum' "$f"; then
+				echo '-- migrate:up transaction:false'
+			else
+				echo '-- migrate:up'
+			fi
+			cat "$f"
+			printf '\n-- migrate:down\n'
+		} >"$2/$(printf '%06d' $i)_m.sql"
+	done
+}
+
+gen_history() { # gen_history DIR N: N small migrations
+	i=1
+	while [ $i -le "$2" ]; do
+		d="$1/$(printf '%08d' $i)_m$i"
+		mkdir -p "$d"
+		{
+			echo "-- CreateTable"
+			echo "CREATE TABLE \"G$i\" (\"id\" SERIAL NOT NULL, \"name\" TEXT NOT NULL, \"createdAt\" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT \"G${i}_pkey\" PRIMARY KEY (\"id\"));"
+			echo "CREATE INDEX \"G${i}_name_idx\" ON \"G$i\"(\"name\");"
+			[ $i -gt 1 ] && echo "ALTER TABLE \"G$((i - 1))\" ADD COLUMN \"next\" INTEGER;"
+		} >"$d/migration.sql"
+		i=$((i + 1))
+	done
+}
+
+GEN="$B_TMP/gen/migrations"
+gen_history "$GEN" 1000
+printf '%-34s %10s %10s %10s %10s %10s\n' "history" "strata" "psql 1x" "dbmate" "prisma" "strata MB"
+for e in $ENTRIES gen1000; do
+	if [ "$e" = gen1000 ]; then
+		M=$GEN
+		P="$B_TMP/gen"
+	else
+		M="$STRATA_CORPUS/$e/migrations"
+		P="$B_TMP/prisma-$e"
+		[ -d "$M" ] || continue
+		mkdir -p "$P"
+		cp -r "$M" "$P/"
+	fi
+	count=$(ls -d "$M"/*/ | wc -l)
+	fresh
+	s=$(now_ns)
+	/usr/bin/time -f '%M' -o "$B_TMP/mem" "$STRATA" migrate deploy --url "$B_URL_BASE/$FRESH" --migrations "$M" >"$B_TMP/last.out" 2>&1
+	rc=$?
+	st_ms=$(( ($(now_ns) - s) / 1000000 ))
+	mem=$(awk '{ printf "%.1f", $1 / 1024 }' "$B_TMP/mem")
+	[ $rc -eq 0 ] || st_ms="fail"
+	st_db=$FRESH
+	# no-op deploy on the migrated database (median of 5)
+	noop_st=$(bench_ms 5 "$STRATA" migrate deploy --url "$B_URL_BASE/$st_db" --migrations "$M")
+
+	fresh
+	if [ "$e" = gen1000 ]; then
+		ps_ms=$(once_ms bash "$STRATA_CORPUS/apply-with-psql.sh" --single-session "$B_TMP/gen" "$B_URL_BASE/$FRESH")
+	else
+		ps_ms=$(once_ms bash "$STRATA_CORPUS/apply-with-psql.sh" --single-session "$STRATA_CORPUS/$e" "$B_URL_BASE/$FRESH")
+	fi
+	[ "$(cat "$B_TMP/rc")" = 0 ] || ps_ms="fail"
+
+	dm_ms="-" noop_dm="-"
+	if [ -n "$DBMATE" ]; then
+		rm -rf "$B_TMP/dbmate-$e"
+		to_dbmate "$M" "$B_TMP/dbmate-$e"
+		fresh
+		dm_ms=$(once_ms "$DBMATE" --url "$B_URL_BASE/$FRESH?sslmode=disable" --migrations-dir "$B_TMP/dbmate-$e" --no-dump-schema up)
+		[ "$(cat "$B_TMP/rc")" = 0 ] || dm_ms="fail"
+		noop_dm=$(once_ms "$DBMATE" --url "$B_URL_BASE/$FRESH?sslmode=disable" --migrations-dir "$B_TMP/dbmate-$e" --no-dump-schema up)
+	fi
+
+	pr_ms="-" noop_pr="-"
+	if [ -n "$PRISMA" ]; then
+		fresh
+		pr_ms=$(once_ms bash "$PRISMA" "$P" "$B_URL_BASE/$FRESH")
+		[ "$(cat "$B_TMP/rc")" = 0 ] || pr_ms="fail"
+		noop_pr=$(once_ms bash "$PRISMA" "$P" "$B_URL_BASE/$FRESH")
+	fi
+	printf '%-34s %10s %10s %10s %10s %10s\n' "$e ($count migrations)" "$st_ms" "$ps_ms" "$dm_ms" "$pr_ms" "$mem"
+	echo "$e $st_ms $ps_ms $dm_ms $pr_ms $noop_st $noop_dm $noop_pr" >>"$B_TMP/rows"
+done
+echo
+echo "ratios (peer / strata; psql 1x: strata / psql, want <= 1.2):"
+while read -r e st ps dm pr nst ndm npr; do
+	awk -v e="$e" -v st="$st" -v ps="$ps" -v dm="$dm" -v pr="$pr" -v nst="$nst" -v ndm="$ndm" -v npr="$npr" 'BEGIN {
+		printf "  %-12s full: strata/psql %s, dbmate %s, prisma %s | no-op: strata %.0f ms, dbmate %s, prisma %s\n", e,
+			(ps + 0 > 0 && st + 0 > 0) ? sprintf("%.2fx", st / ps) : "-",
+			(dm + 0 > 0 && st + 0 > 0) ? sprintf("%.1fx", dm / st) : "-",
+			(pr + 0 > 0 && st + 0 > 0) ? sprintf("%.1fx", pr / st) : "-",
+			nst,
+			(ndm + 0 > 0) ? sprintf("%.1fx", ndm / nst) : "-",
+			(npr + 0 > 0) ? sprintf("%.1fx", npr / nst) : "-"
+	}'
+done <"$B_TMP/rows"
+echo "(times in ms, one run each on a fresh database; no-op = deploy with nothing pending)"

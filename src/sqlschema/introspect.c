@@ -1,0 +1,1034 @@
+/*
+ * introspect.c - pg_catalog -> SQL schema model (introspect.h).  Seven
+ * queries, each covering every table of every namespace at once, read in
+ * the order Prisma's describer sorts things (namespace, then name), so the
+ * positional ids the differ sorts by are Prisma's.  Defaults are parsed
+ * from pg_get_expr() text the way the describer's get_default_value does.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sqlschema/introspect.h"
+
+typedef struct ictx {
+	st_ctx *cx;
+	st_db *db;
+	st_schema *s;
+	st_introspect_extra *extra;
+	const char *nsparam;   /* '{"a","b"}' */
+	bool multi;
+	bool partial;
+	st_map nsmap;          /* namespace name -> (void *)1: read */
+} ictx;
+
+static const char *
+ns_of(ictx *ic, const char *ns)
+{
+	return ic->multi ? ns : NULL;
+}
+
+/* ==== queries ==== */
+
+#define TABLE_FILTER \
+	"((c.relkind = 'r' AND NOT c.relispartition) OR c.relkind = 'p')"
+
+static const char q_tables[] =
+	"SELECT n.nspname, c.relname, c.relkind::text, c.relrowsecurity,"
+	" obj_description(c.oid, 'pg_class')"
+	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" ORDER BY n.nspname, c.relname";
+
+static const char q_columns[] =
+	"SELECT n.nspname, c.relname, a.attname, a.attnotnull,"
+	" t.typcategory = 'A' AND t.typelem <> 0, et.typname, et.typtype::text,"
+	" en.nspname, a.atttypmod, format_type(et.oid, a.atttypmod),"
+	" a.attidentity::text, a.attgenerated::text,"
+	" pg_get_expr(d.adbin, d.adrelid), col_description(c.oid, a.attnum),"
+	" bt.typname"
+	" FROM pg_attribute a"
+	" JOIN pg_class c ON c.oid = a.attrelid"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_type t ON t.oid = a.atttypid"
+	" JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND"
+	"  t.typelem <> 0 THEN t.typelem ELSE t.oid END"
+	" JOIN pg_namespace en ON en.oid = et.typnamespace"
+	" LEFT JOIN pg_type bt ON et.typtype = 'd' AND bt.oid = et.typbasetype"
+	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" AND a.attnum > 0 AND NOT a.attisdropped"
+	" ORDER BY n.nspname, c.relname, a.attnum";
+
+static const char q_enums[] =
+	"SELECT n.nspname, t.typname, e.enumlabel"
+	" FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid"
+	" JOIN pg_namespace n ON n.oid = t.typnamespace"
+	" WHERE n.nspname = ANY($1::text[])"
+	" ORDER BY n.nspname, t.typname, e.enumsortorder";
+
+static const char q_indexes[] =
+	"SELECT n.nspname, c.relname, i.relname, x.indisprimary, x.indisunique,"
+	" am.amname, k.ord, a.attname, oc.opcname, oc.opcdefault,"
+	" (x.indoption[k.ord - 1] & 1) = 1, (x.indoption[k.ord - 1] & 2) = 2,"
+	" pg_get_expr(x.indpred, x.indrelid),"
+	" x.indexprs IS NOT NULL OR 0 = ANY(x.indkey::int2[]),"
+	" k.ord <= x.indnkeyatts, pg_get_indexdef(x.indexrelid)"
+	" FROM pg_index x"
+	" JOIN pg_class i ON i.oid = x.indexrelid"
+	" JOIN pg_class c ON c.oid = x.indrelid"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_am am ON am.oid = i.relam"
+	" CROSS JOIN LATERAL unnest(x.indkey::int2[], x.indclass::oid[])"
+	"  WITH ORDINALITY AS k(attnum, opc, ord)"
+	" LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND"
+	"  a.attnum = k.attnum AND k.attnum > 0"
+	" LEFT JOIN pg_opclass oc ON oc.oid = k.opc"
+	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" AND NOT EXISTS (SELECT 1 FROM pg_constraint xc"
+	"  WHERE xc.conindid = x.indexrelid AND xc.contype = 'x')"
+	" ORDER BY n.nspname, c.relname, x.indisprimary DESC, i.relname, k.ord";
+
+static const char q_fks[] =
+	"SELECT n.nspname, c.relname, f.conname, rn.nspname, rc.relname,"
+	" a.attname, ra.attname, f.confdeltype::text, f.confupdtype::text,"
+	" f.condeferrable, f.condeferred"
+	" FROM pg_constraint f"
+	" JOIN pg_class c ON c.oid = f.conrelid"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" JOIN pg_class rc ON rc.oid = f.confrelid"
+	" JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+	" CROSS JOIN LATERAL unnest(f.conkey, f.confkey)"
+	"  WITH ORDINALITY AS k(attnum, rattnum, ord)"
+	" JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.attnum"
+	" JOIN pg_attribute ra ON ra.attrelid = f.confrelid AND"
+	"  ra.attnum = k.rattnum"
+	" WHERE f.contype = 'f' AND n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" ORDER BY n.nspname, c.relname, f.conname, k.ord";
+
+static const char q_extensions[] =
+	"SELECT e.extname, n.nspname, e.extversion, e.extrelocatable"
+	" FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+	" WHERE e.extname <> 'plpgsql'"
+	" ORDER BY e.extname";
+
+/* Views and CHECK constraints (db pull notes only). */
+static const char q_others[] =
+	"SELECT 'view', n.nspname, c.relname, NULL"
+	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('v', 'm')"
+	" UNION ALL "
+	"SELECT 'check', n.nspname, c.relname, pg_get_constraintdef(k.oid)"
+	" FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE k.contype = 'c' AND n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" ORDER BY 1, 2, 3";
+
+static int
+run(ictx *ic, const char *sql, st_dbres **out)
+{
+	const char *p[] = { ic->nsparam };
+
+	return st_db_query(ic->cx, ic->db, out, sql, 1, p);
+}
+
+static bool
+bool_at(const st_dbres *r, int row, int col)
+{
+	const char *v = st_dbres_get(r, row, col);
+
+	return v && v[0] == 't';
+}
+
+static const char *
+str_at(ictx *ic, const st_dbres *r, int row, int col)
+{
+	const char *v = st_dbres_get(r, row, col);
+
+	return v ? st_strdup(ic->cx->arena, v) : NULL;
+}
+
+static void
+note(ictx *ic, const char *ns, const char *table, const char *column,
+     const char *kind, const char *text)
+{
+	st_introspect_note *n;
+
+	if (!ic->extra)
+		return;
+	n = st_alloc(ic->cx->arena, sizeof(*n));
+	n->ns = ns;
+	n->table = table;
+	n->column = column;
+	n->kind = kind;
+	n->text = text;
+	st_vec_push(&ic->extra->notes, n);
+}
+
+/* ==== types ==== */
+
+static const struct {
+	const char *typname;
+	st_family fam;
+	st_pgtype native;
+	int mod;       /* 0 none, 1 length, 2 numeric, 3 precision */
+} type_map[] = {
+	{ "int2", ST_FAM_INT, ST_PG_SMALLINT, 0 },
+	{ "int4", ST_FAM_INT, ST_PG_INTEGER, 0 },
+	{ "int8", ST_FAM_BIGINT, ST_PG_BIGINT, 0 },
+	{ "oid", ST_FAM_INT, ST_PG_OID, 0 },
+	{ "float4", ST_FAM_FLOAT, ST_PG_REAL, 0 },
+	{ "float8", ST_FAM_FLOAT, ST_PG_DOUBLE, 0 },
+	{ "numeric", ST_FAM_DECIMAL, ST_PG_DECIMAL, 2 },
+	{ "money", ST_FAM_DECIMAL, ST_PG_MONEY, 0 },
+	{ "text", ST_FAM_STRING, ST_PG_TEXT, 0 },
+	{ "varchar", ST_FAM_STRING, ST_PG_VARCHAR, 1 },
+	{ "bpchar", ST_FAM_STRING, ST_PG_CHAR, 1 },
+	{ "uuid", ST_FAM_STRING, ST_PG_UUID, 0 },
+	{ "citext", ST_FAM_STRING, ST_PG_CITEXT, 0 },
+	{ "inet", ST_FAM_STRING, ST_PG_INET, 0 },
+	{ "xml", ST_FAM_STRING, ST_PG_XML, 0 },
+	{ "bit", ST_FAM_STRING, ST_PG_BIT, 3 },
+	{ "varbit", ST_FAM_STRING, ST_PG_VARBIT, 3 },
+	{ "bool", ST_FAM_BOOLEAN, ST_PG_BOOLEAN, 0 },
+	{ "bytea", ST_FAM_BINARY, ST_PG_BYTEA, 0 },
+	{ "timestamp", ST_FAM_DATETIME, ST_PG_TIMESTAMP, 3 },
+	{ "timestamptz", ST_FAM_DATETIME, ST_PG_TIMESTAMPTZ, 3 },
+	{ "date", ST_FAM_DATETIME, ST_PG_DATE, 0 },
+	{ "time", ST_FAM_DATETIME, ST_PG_TIME, 3 },
+	{ "timetz", ST_FAM_DATETIME, ST_PG_TIMETZ, 3 },
+	{ "json", ST_FAM_JSON, ST_PG_JSON, 0 },
+	{ "jsonb", ST_FAM_JSON, ST_PG_JSONB, 0 },
+};
+
+/*
+ * Fills the column type.  typname is the element type for arrays (and
+ * the base type for domains); fmt is format_type() for unsupported types.
+ */
+static void
+column_type(ictx *ic, st_coltype *ct, const char *typname, const char *typtype,
+	    const char *typns, long typmod, const char *fmt, bool is_array)
+{
+	ct->arity = is_array ? ST_ARITY_LIST : ct->arity;
+	if (typtype && typtype[0] == 'e') {
+		ct->family = ST_FAM_ENUM;
+		ct->native = ST_PG_NONE;
+		ct->enum_name = typname;
+		ct->enum_schema = ic->multi ? typns : NULL;
+		return;
+	}
+	for (size_t i = 0; i < sizeof(type_map) / sizeof(type_map[0]); i++) {
+		if (strcmp(type_map[i].typname, typname))
+			continue;
+		ct->family = type_map[i].fam;
+		ct->native = type_map[i].native;
+		switch (type_map[i].mod) {
+		case 1:
+			if (typmod >= 4) {
+				ct->nargs = 1;
+				ct->args[0] = typmod - 4;
+			}
+			break;
+		case 2:
+			if (typmod >= 4) {
+				ct->nargs = 2;
+				ct->args[0] = ((typmod - 4) >> 16) & 0xffff;
+				ct->args[1] = (typmod - 4) & 0xffff;
+			}
+			break;
+		case 3:
+			if (typmod >= 0) {
+				ct->nargs = 1;
+				ct->args[0] = typmod;
+			}
+			break;
+		}
+		return;
+	}
+	ct->family = ST_FAM_UNSUPPORTED;
+	ct->native = ST_PG_NONE;
+	ct->raw = fmt;
+}
+
+/* ==== defaults ==== */
+
+typedef enum lit_kind {
+	LIT_NONE,      /* not a literal */
+	LIT_STRING,    /* '...' */
+	LIT_BARE,      /* 12, 1.5, true */
+	LIT_NULL,
+	LIT_ARRAY,     /* ARRAY[...] or '{...}'::t[] */
+} lit_kind;
+
+typedef struct lit {
+	lit_kind kind;
+	const char *text;
+	st_vec items;  /* lit * */
+} lit;
+
+static const char *
+skip_ws(const char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* Skips "::type" casts (quoted names, schema dots, (n), []); returns the
+ * end, or NULL when something else follows. */
+static const char *
+skip_casts(const char *p)
+{
+	p = skip_ws(p);
+	while (p[0] == ':' && p[1] == ':') {
+		p = skip_ws(p + 2);
+		for (;;) {
+			if (*p == '"') {
+				for (p++; *p && !(*p == '"' && p[1] != '"'); p++)
+					if (*p == '"')
+						p++;
+				if (!*p)
+					return NULL;
+				p++;
+			} else if (isalnum((unsigned char)*p) || *p == '_' || *p == '.' ||
+				   *p == ' ') {
+				/* "character varying", "timestamp without time zone" */
+				p++;
+			} else if (*p == '(') {
+				while (*p && *p != ')')
+					p++;
+				if (!*p)
+					return NULL;
+				p++;
+			} else if (*p == '[' && p[1] == ']') {
+				p += 2;
+			} else {
+				break;
+			}
+		}
+		p = skip_ws(p);
+	}
+	return p;
+}
+
+/* Reads a '...' (or E'...') literal at p; *end after the closing quote. */
+static const char *
+read_quoted(st_arena *a, const char *p, const char **end)
+{
+	st_strbuf sb;
+	bool esc = false;
+
+	if (*p == 'E' || *p == 'e') {
+		esc = true;
+		p++;
+	}
+	if (*p != '\'')
+		return NULL;
+	st_strbuf_init_arena(&sb, a);
+	for (p++; *p; p++) {
+		if (*p == '\'') {
+			if (p[1] == '\'') {
+				st_strbuf_addch(&sb, '\'');
+				p++;
+				continue;
+			}
+			*end = p + 1;
+			return sb.buf;
+		}
+		if (esc && *p == '\\' && p[1]) {
+			p++;
+			switch (*p) {
+			case 'n': st_strbuf_addch(&sb, '\n'); break;
+			case 't': st_strbuf_addch(&sb, '\t'); break;
+			case 'r': st_strbuf_addch(&sb, '\r'); break;
+			default: st_strbuf_addch(&sb, *p); break;
+			}
+			continue;
+		}
+		st_strbuf_addch(&sb, *p);
+	}
+	return NULL;
+}
+
+static lit *parse_lit(st_arena *a, const char *p, const char **end);
+
+/* '{a,"b c",NULL}' array text -> items. */
+static bool
+parse_brace_array(st_arena *a, const char *s, lit *out)
+{
+	const char *p = skip_ws(s);
+
+	if (*p != '{')
+		return false;
+	p = skip_ws(p + 1);
+	if (*p == '}')
+		return !*skip_ws(p + 1);
+	for (;;) {
+		lit *it = st_alloc(a, sizeof(*it));
+		st_strbuf sb;
+
+		st_strbuf_init_arena(&sb, a);
+		p = skip_ws(p);
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				st_strbuf_addch(&sb, *p);
+			}
+			if (*p != '"')
+				return false;
+			p++;
+			it->kind = LIT_STRING;
+		} else {
+			while (*p && *p != ',' && *p != '}')
+				st_strbuf_addch(&sb, *p++);
+			st_strbuf_rtrim(&sb);
+			it->kind = !strcasecmp(sb.buf, "NULL") ? LIT_NULL : LIT_STRING;
+		}
+		it->text = sb.buf;
+		st_vec_push(&out->items, it);
+		p = skip_ws(p);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == '}')
+			return !*skip_ws(p + 1);
+		return false;
+	}
+}
+
+/* A literal, possibly parenthesised and cast; NULL when not one. */
+static lit *
+parse_lit(st_arena *a, const char *p, const char **end)
+{
+	lit *l = st_alloc(a, sizeof(*l));
+	const char *q;
+
+	st_vec_init(&l->items, a);
+	p = skip_ws(p);
+	if (*p == '(') {
+		lit *in = parse_lit(a, p + 1, &q);
+
+		if (!in || *(q = skip_ws(q)) != ')')
+			return NULL;
+		q = skip_casts(q + 1);
+		if (!q)
+			return NULL;
+		*end = q;
+		return in;
+	}
+	if (*p == '\'' || ((*p == 'E' || *p == 'e') && p[1] == '\'')) {
+		l->text = read_quoted(a, p, &q);
+		if (!l->text)
+			return NULL;
+		l->kind = LIT_STRING;
+		q = skip_casts(q);
+		if (!q)
+			return NULL;
+		/* '{...}'::type[] */
+		if (q > p && memmem(p, (size_t)(q - p), "[]", 2) && *l->text == '{') {
+			lit *arr = st_alloc(a, sizeof(*arr));
+
+			st_vec_init(&arr->items, a);
+			arr->kind = LIT_ARRAY;
+			if (!parse_brace_array(a, l->text, arr))
+				return NULL;
+			*end = q;
+			return arr;
+		}
+		*end = q;
+		return l;
+	}
+	if (!strncasecmp(p, "ARRAY[", 6)) {
+		l->kind = LIT_ARRAY;
+		p = skip_ws(p + 6);
+		if (*p != ']') {
+			for (;;) {
+				lit *it = parse_lit(a, p, &q);
+
+				if (!it || it->kind == LIT_ARRAY)
+					return NULL;
+				st_vec_push(&l->items, it);
+				p = skip_ws(q);
+				if (*p == ',') {
+					p++;
+					continue;
+				}
+				break;
+			}
+		}
+		if (*p != ']')
+			return NULL;
+		q = skip_casts(p + 1);
+		if (!q)
+			return NULL;
+		*end = q;
+		return l;
+	}
+	q = p;
+	if (*q == '-' || *q == '+')
+		q++;
+	if (isdigit((unsigned char)*q) || (*q == '.' && isdigit((unsigned char)q[1]))) {
+		char *e;
+
+		strtod(p, &e);
+		l->kind = LIT_BARE;
+		l->text = st_strndup(a, p, (size_t)(e - p));
+		q = skip_casts(e);
+		if (!q)
+			return NULL;
+		*end = q;
+		return l;
+	}
+	if (!strncasecmp(p, "true", 4) || !strncasecmp(p, "false", 5) ||
+	    !strncasecmp(p, "NULL", 4)) {
+		size_t n = (*p == 'f' || *p == 'F') ? 5 : 4;
+
+		if (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '(')
+			return NULL;
+		l->kind = !strncasecmp(p, "NULL", 4) ? LIT_NULL : LIT_BARE;
+		l->text = st_strndup(a, p, n);
+		for (char *c = (char *)l->text; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		q = skip_casts(p + n);
+		if (!q)
+			return NULL;
+		*end = q;
+		return l;
+	}
+	return NULL;
+}
+
+static bool
+is_integer_text(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool
+is_number_text(const char *s)
+{
+	char *e;
+
+	if (!*s)
+		return false;
+	strtod(s, &e);
+	return !*e;
+}
+
+/* One literal as a value of the column's family; NULL when it is not. */
+static st_value *
+lit_value(st_schema *s, const st_column *col, const lit *l)
+{
+	st_arena *a = s->cx->arena;
+	const char *t = l->text;
+
+	if (l->kind != LIT_STRING && l->kind != LIT_BARE)
+		return NULL;
+	switch (col->type.family) {
+	case ST_FAM_INT:
+	case ST_FAM_BIGINT:
+		if (!is_integer_text(t))
+			return NULL;
+		return st_value_new(s, col->type.family == ST_FAM_INT ?
+				    ST_VAL_INT : ST_VAL_BIGINT,
+				    st_strfmt(a, "%lld", strtoll(t, NULL, 10)));
+	case ST_FAM_FLOAT:
+	case ST_FAM_DECIMAL:
+		if (!is_number_text(t))
+			return NULL;
+		return st_value_new(s, ST_VAL_FLOAT, t);
+	case ST_FAM_BOOLEAN:
+		if (!strcasecmp(t, "true") || !strcasecmp(t, "t"))
+			return st_value_new(s, ST_VAL_BOOLEAN, "true");
+		if (!strcasecmp(t, "false") || !strcasecmp(t, "f"))
+			return st_value_new(s, ST_VAL_BOOLEAN, "false");
+		return NULL;
+	case ST_FAM_STRING:
+		return l->kind == LIT_STRING ? st_value_new(s, ST_VAL_STRING, t) : NULL;
+	case ST_FAM_JSON:
+		return l->kind == LIT_STRING ? st_value_new(s, ST_VAL_JSON, t) : NULL;
+	case ST_FAM_ENUM:
+		return l->kind == LIT_STRING ? st_value_new(s, ST_VAL_ENUM, t) : NULL;
+	case ST_FAM_DATETIME:
+		return l->kind == LIT_STRING ? st_value_new(s, ST_VAL_DATETIME, t) : NULL;
+	case ST_FAM_BINARY: {
+		st_strbuf sb;
+
+		if (l->kind != LIT_STRING || strncmp(t, "\\x", 2))
+			return NULL;
+		st_strbuf_init_arena(&sb, a);
+		for (const char *p = t + 2; *p; p++)
+			st_strbuf_addch(&sb, tolower((unsigned char)*p));
+		return st_value_new(s, ST_VAL_BYTES, sb.buf);
+	}
+	default:
+		return NULL;
+	}
+}
+
+/* nextval('"x_seq"'::regclass) -> "x_seq" (last name component). */
+static const char *
+sequence_name(st_arena *a, const char *expr)
+{
+	const char *p = expr + 7, *q, *arg, *last;
+	st_strbuf sb;
+
+	p = skip_ws(p);
+	if (*p != '(')
+		return NULL;
+	arg = read_quoted(a, skip_ws(p + 1), &q);
+	if (!arg)
+		return NULL;
+	/* last dotted component outside double quotes */
+	last = arg;
+	for (const char *c = arg; *c; c++) {
+		if (*c == '"') {
+			for (c++; *c && !(*c == '"' && c[1] != '"'); c++)
+				if (*c == '"')
+					c++;
+			if (!*c)
+				break;
+		} else if (*c == '.') {
+			last = c + 1;
+		}
+	}
+	st_strbuf_init_arena(&sb, a);
+	for (const char *c = last; *c; c++) {
+		if (*c == '"') {
+			if (c[1] == '"')
+				st_strbuf_addch(&sb, *++c);
+			continue;
+		}
+		st_strbuf_addch(&sb, *c);
+	}
+	return sb.buf;
+}
+
+void
+st_introspect_parse_default(st_schema *s, st_column *col, const char *expr)
+{
+	st_arena *a = s->cx->arena;
+	const char *end;
+	lit *l;
+
+	col->def.kind = ST_DEF_NONE;
+	if (!expr)
+		return;
+	expr = skip_ws(expr);
+	if (!strncasecmp(expr, "nextval(", 8) || !strncasecmp(expr, "nextval (", 9)) {
+		const char *seq = sequence_name(a, expr);
+
+		if (seq) {
+			col->def.kind = ST_DEF_SEQUENCE;
+			col->def.text = seq;
+			col->autoincrement = true;
+			return;
+		}
+	}
+	if (col->type.family == ST_FAM_DATETIME &&
+	    (!strcasecmp(expr, "now()") || !strcasecmp(expr, "CURRENT_TIMESTAMP") ||
+	     !strcasecmp(expr, "CURRENT_TIMESTAMP(3)"))) {
+		col->def.kind = ST_DEF_NOW;
+		return;
+	}
+	l = parse_lit(a, expr, &end);
+	if (l && !*skip_ws(end)) {
+		if (l->kind == LIT_NULL)
+			return;
+		if (l->kind == LIT_ARRAY && col->type.arity == ST_ARITY_LIST) {
+			st_value *v = st_value_new(s, ST_VAL_LIST, "");
+			size_t i;
+
+			for (i = 0; i < l->items.len; i++) {
+				st_value *it = lit_value(s, col, l->items.items[i]);
+
+				if (!it)
+					break;
+				st_vec_push(&v->items, it);
+			}
+			if (i == l->items.len) {
+				col->def.kind = ST_DEF_VALUE;
+				col->def.value = v;
+				return;
+			}
+		} else if (l->kind != LIT_ARRAY && col->type.arity != ST_ARITY_LIST) {
+			st_value *v = lit_value(s, col, l);
+
+			if (v) {
+				col->def.kind = ST_DEF_VALUE;
+				col->def.value = v;
+				return;
+			}
+		}
+	}
+	col->def.kind = ST_DEF_DBGEN;
+	col->def.text = st_strdup(a, expr);
+}
+
+/* ==== the passes ==== */
+
+static const char *
+comment_key(ictx *ic, const char *ns, const char *t, const char *c)
+{
+	return c ? st_strfmt(ic->cx->arena, "%s\x1f%s\x1f%s", ns, t, c) :
+		   st_strfmt(ic->cx->arena, "%s\x1f%s", ns, t);
+}
+
+static st_table *
+find_table(ictx *ic, const char *ns, const char *name)
+{
+	return st_schema_table(ic->s, ns_of(ic, ns), name);
+}
+
+static int
+read_tables(ictx *ic)
+{
+	st_dbres *r;
+	int rc;
+
+	if ((rc = run(ic, q_tables, &r)) < 0)
+		return rc;
+	for (int i = 0; i < r->nrows; i++) {
+		const char *ns = str_at(ic, r, i, 0), *name = str_at(ic, r, i, 1);
+
+		if (!strcmp(name, "_prisma_migrations"))
+			continue;
+		st_schema_add_table(ic->s, ns_of(ic, ns), name);
+		if (ic->extra && !st_dbres_isnull(r, i, 4))
+			st_map_put(&ic->extra->comments, comment_key(ic, ns, name, NULL),
+				   (void *)str_at(ic, r, i, 4));
+		if (bool_at(r, i, 3))
+			note(ic, ns, name, NULL, "row level security", NULL);
+		if (!strcmp(st_dbres_get(r, i, 2), "p"))
+			note(ic, ns, name, NULL, "partition", NULL);
+	}
+	return 0;
+}
+
+static int
+read_columns(ictx *ic)
+{
+	st_dbres *r;
+	int rc;
+
+	if ((rc = run(ic, q_columns, &r)) < 0)
+		return rc;
+	for (int i = 0; i < r->nrows; i++) {
+		const char *ns = st_dbres_get(r, i, 0);
+		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
+		const char *typtype = st_dbres_get(r, i, 6);
+		const char *typname = str_at(ic, r, i, 5);
+		const char *ident = st_dbres_get(r, i, 10);
+		const char *gen = st_dbres_get(r, i, 11);
+		st_column *c;
+
+		if (!t)
+			continue;
+		c = st_table_add_column(ic->s, t, str_at(ic, r, i, 2));
+		c->type.arity = bool_at(r, i, 3) ? ST_ARITY_REQUIRED : ST_ARITY_NULLABLE;
+		if (typtype && typtype[0] == 'd' && !st_dbres_isnull(r, i, 14))
+			typname = str_at(ic, r, i, 14);
+		column_type(ic, &c->type, typname, typtype, str_at(ic, r, i, 7),
+			    strtol(st_dbres_get(r, i, 8), NULL, 10),
+			    str_at(ic, r, i, 9), bool_at(r, i, 4));
+		if (gen && *gen) {
+			/* GENERATED ALWAYS AS (expr) STORED */
+			if (!st_dbres_isnull(r, i, 12)) {
+				c->def.kind = ST_DEF_DBGEN;
+				c->def.text = str_at(ic, r, i, 12);
+			}
+			note(ic, ns, t->name, c->name, "generated",
+			     str_at(ic, r, i, 12));
+		} else if (ident && *ident) {
+			c->autoincrement = true;
+		} else {
+			st_introspect_parse_default(ic->s, c, st_dbres_get(r, i, 12));
+		}
+		if (ic->extra && !st_dbres_isnull(r, i, 13))
+			st_map_put(&ic->extra->comments,
+				   comment_key(ic, ns, t->name, c->name),
+				   (void *)str_at(ic, r, i, 13));
+	}
+	return 0;
+}
+
+static int
+read_enums(ictx *ic)
+{
+	st_dbres *r;
+	st_enum *e = NULL;
+	int rc;
+
+	if ((rc = run(ic, q_enums, &r)) < 0)
+		return rc;
+	for (int i = 0; i < r->nrows; i++) {
+		const char *ns = st_dbres_get(r, i, 0), *name = st_dbres_get(r, i, 1);
+
+		if (!e || strcmp(e->name, name) || strcmp(e->ns, ic->multi ? ns : "public"))
+			e = st_schema_add_enum(ic->s, ns_of(ic, str_at(ic, r, i, 0)),
+					       str_at(ic, r, i, 1));
+		st_vec_push(&e->values, (void *)str_at(ic, r, i, 2));
+	}
+	return 0;
+}
+
+static bool
+algo_of(const char *am, st_index_algo *out)
+{
+	static const struct { const char *n; st_index_algo a; } m[] = {
+		{ "btree", ST_ALGO_BTREE }, { "hash", ST_ALGO_HASH },
+		{ "gist", ST_ALGO_GIST }, { "gin", ST_ALGO_GIN },
+		{ "spgist", ST_ALGO_SPGIST }, { "brin", ST_ALGO_BRIN },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (!strcmp(m[i].n, am)) {
+			*out = m[i].a;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int
+read_indexes(ictx *ic)
+{
+	st_dbres *r;
+	int rc;
+	int i = 0;
+
+	if ((rc = run(ic, q_indexes, &r)) < 0)
+		return rc;
+	while (i < r->nrows) {
+		const char *ns = st_dbres_get(r, i, 0), *tname = st_dbres_get(r, i, 1);
+		const char *iname = st_dbres_get(r, i, 2);
+		st_table *t = find_table(ic, ns, tname);
+		st_index_algo algo = ST_ALGO_BTREE;
+		bool skip = !t || bool_at(r, i, 13) ||
+			    !algo_of(st_dbres_get(r, i, 5), &algo) ||
+			    (!ic->partial && !st_dbres_isnull(r, i, 12));
+		int j = i;
+		st_index *ix = NULL;
+
+		while (j < r->nrows && !strcmp(st_dbres_get(r, j, 0), ns) &&
+		       !strcmp(st_dbres_get(r, j, 1), tname) &&
+		       !strcmp(st_dbres_get(r, j, 2), iname))
+			j++;
+		if (t && bool_at(r, i, 13))
+			note(ic, ns, t->name, NULL, "expression index",
+			     str_at(ic, r, i, 15));
+		if (!skip) {
+			ix = st_table_add_index(ic->s, t, str_at(ic, r, i, 2),
+						bool_at(r, i, 3) ? ST_INDEX_PRIMARY :
+						bool_at(r, i, 4) ? ST_INDEX_UNIQUE :
+						ST_INDEX_NORMAL);
+			ix->algo = algo;
+			ix->predicate = str_at(ic, r, i, 12);
+			for (int k = i; k < j; k++) {
+				st_column *c;
+				st_index_col *icol;
+
+				if (!bool_at(r, k, 14))   /* INCLUDE column */
+					continue;
+				c = st_table_column(t, st_dbres_get(r, k, 7));
+				if (!c)
+					continue;
+				icol = st_index_add_column(ic->s, ix, c);
+				icol->sort = bool_at(r, k, 10) ? ST_SORT_DESC : ST_SORT_ASC;
+				icol->opclass = str_at(ic, r, k, 8);
+				icol->opclass_is_default = bool_at(r, k, 9);
+				if (bool_at(r, k, 11) != bool_at(r, k, 10))
+					note(ic, ns, t->name, c->name, "nulls order", iname);
+			}
+		}
+		i = j;
+	}
+	return 0;
+}
+
+static st_fk_action
+action_of(const char *c)
+{
+	switch (c ? c[0] : 'a') {
+	case 'r': return ST_FK_RESTRICT;
+	case 'c': return ST_FK_CASCADE;
+	case 'n': return ST_FK_SET_NULL;
+	case 'd': return ST_FK_SET_DEFAULT;
+	default: return ST_FK_NO_ACTION;
+	}
+}
+
+static int
+read_fks(ictx *ic)
+{
+	st_dbres *r;
+	int rc, i = 0;
+
+	if ((rc = run(ic, q_fks, &r)) < 0)
+		return rc;
+	while (i < r->nrows) {
+		const char *ns = st_dbres_get(r, i, 0), *tname = st_dbres_get(r, i, 1);
+		const char *cname = st_dbres_get(r, i, 2);
+		const char *rns = st_dbres_get(r, i, 3);
+		st_table *t = find_table(ic, ns, tname);
+		st_table *rt = st_map_get(&ic->nsmap, rns) ?
+			       find_table(ic, rns, st_dbres_get(r, i, 4)) : NULL;
+		int j = i;
+
+		while (j < r->nrows && !strcmp(st_dbres_get(r, j, 0), ns) &&
+		       !strcmp(st_dbres_get(r, j, 1), tname) &&
+		       !strcmp(st_dbres_get(r, j, 2), cname))
+			j++;
+		if (t && rt) {
+			st_fk *fk = st_table_add_fk(ic->s, t, str_at(ic, r, i, 2), rt);
+
+			fk->on_delete = action_of(st_dbres_get(r, i, 7));
+			fk->on_update = action_of(st_dbres_get(r, i, 8));
+			for (int k = i; k < j; k++) {
+				st_column *a = st_table_column(t, st_dbres_get(r, k, 5));
+				st_column *b = st_table_column(rt, st_dbres_get(r, k, 6));
+
+				if (a && b) {
+					st_vec_push(&fk->cols, a);
+					st_vec_push(&fk->ref_cols, b);
+				}
+			}
+			if (bool_at(r, i, 9))
+				note(ic, ns, t->name, NULL, "deferrable", fk->name);
+		}
+		i = j;
+	}
+	return 0;
+}
+
+static int
+read_extensions(ictx *ic)
+{
+	st_dbres *r;
+	int rc;
+
+	if ((rc = st_db_query(ic->cx, ic->db, &r, q_extensions, 0, NULL)) < 0)
+		return rc;
+	for (int i = 0; i < r->nrows; i++) {
+		st_extension *x = st_schema_add_extension(ic->s, str_at(ic, r, i, 0));
+
+		x->schema = str_at(ic, r, i, 1);
+		x->version = str_at(ic, r, i, 2);
+		x->relocatable = bool_at(r, i, 3);
+	}
+	return 0;
+}
+
+static int
+read_others(ictx *ic)
+{
+	st_dbres *r;
+	int rc;
+
+	if ((rc = run(ic, q_others, &r)) < 0)
+		return rc;
+	for (int i = 0; i < r->nrows; i++) {
+		const char *kind = st_dbres_get(r, i, 0);
+		const char *ns = str_at(ic, r, i, 1), *name = str_at(ic, r, i, 2);
+
+		if (!strcmp(kind, "view")) {
+			st_vec_push(&ic->extra->views, st_strfmt(ic->cx->arena, "%s.%s",
+								  ns, name));
+			note(ic, ns, name, NULL, "view", NULL);
+		} else {
+			note(ic, ns, name, NULL, "check", str_at(ic, r, i, 3));
+		}
+	}
+	return 0;
+}
+
+bool
+st_schema_has_partial_indexes(const st_schema *s)
+{
+	for (size_t i = 0; i < s->tables.len; i++) {
+		const st_table *t = s->tables.items[i];
+
+		for (size_t j = 0; j < t->indexes.len; j++)
+			if (((st_index *)t->indexes.items[j])->predicate)
+				return true;
+	}
+	return false;
+}
+
+/* '{"a","b"}' for a text[] parameter. */
+static const char *
+ns_array(st_arena *a, const char *const *ns, size_t n)
+{
+	st_strbuf sb;
+
+	st_strbuf_init_arena(&sb, a);
+	st_strbuf_addch(&sb, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			st_strbuf_addch(&sb, ',');
+		st_strbuf_addch(&sb, '"');
+		for (const char *p = ns[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				st_strbuf_addch(&sb, '\\');
+			st_strbuf_addch(&sb, *p);
+		}
+		st_strbuf_addch(&sb, '"');
+	}
+	st_strbuf_addch(&sb, '}');
+	return sb.buf;
+}
+
+int
+st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
+	      st_schema **out, st_introspect_extra **extra)
+{
+	ictx ic = { .cx = cx, .db = db };
+	const char *dflt[1];
+	const char *const *ns = opts ? opts->namespaces : NULL;
+	size_t nns = opts ? opts->nnamespaces : 0;
+	int rc;
+
+	if (!ns || !nns) {
+		dflt[0] = db->url.schema ? db->url.schema : "public";
+		ns = dflt;
+		nns = 1;
+	}
+	ic.multi = opts && opts->multi_schema;
+	ic.partial = opts && opts->partial_indexes;
+	ic.s = st_schema_new(cx);
+	ic.s->multi_schema = ic.multi;
+	ic.nsparam = ns_array(cx->arena, ns, nns);
+	st_map_init(&ic.nsmap, cx->arena);
+	if (extra) {
+		ic.extra = st_alloc(cx->arena, sizeof(*ic.extra));
+		st_vec_init(&ic.extra->notes, cx->arena);
+		st_vec_init(&ic.extra->views, cx->arena);
+		st_map_init(&ic.extra->comments, cx->arena);
+	}
+	if (ic.multi)
+		for (size_t i = 0; i < nns; i++)
+			st_schema_add_namespace(ic.s, ns[i]);
+	st_schema_add_namespace(ic.s, "public");
+	for (size_t i = 0; i < nns; i++)
+		st_map_put(&ic.nsmap, ns[i], (void *)1);
+	if ((rc = read_enums(&ic)) < 0 || (rc = read_tables(&ic)) < 0 ||
+	    (rc = read_columns(&ic)) < 0 || (rc = read_indexes(&ic)) < 0 ||
+	    (rc = read_fks(&ic)) < 0 || (rc = read_extensions(&ic)) < 0 ||
+	    (extra && (rc = read_others(&ic)) < 0))
+		return rc;
+	st_schema_finish(ic.s);
+	*out = ic.s;
+	if (extra)
+		*extra = ic.extra;
+	return 0;
+}

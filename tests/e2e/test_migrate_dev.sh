@@ -1,0 +1,139 @@
+#!/bin/sh
+# test_migrate_dev.sh - `strata migrate dev`: the scripted development
+# session of tests/fixtures/dev-session (each migration byte-identical to
+# the one Prisma 7.10 wrote for the same step), drift made by hand, an
+# edited applied migration, non-interactive safety (no silent reset, no
+# data loss without --accept-data-loss, unexecutable steps refused), the
+# production-safety guard, and the shadow database always dropped.
+. "$(dirname "$0")/../lib.sh"
+t_need_pg
+
+FIX="$T_ROOT/tests/fixtures/dev-session"
+P="$T_TMP/proj"
+mkdir -p "$P/prisma"
+DB=strata_e2e_dev_$$
+t_db "$DB"
+export DATABASE_URL="$T_URL"
+cd "$P" || exit 1
+
+shadow_count() {
+	t_psql postgres "SELECT count(*) FROM pg_database WHERE datname LIKE 'prisma\_migrate\_shadow\_db\_%'"
+}
+# the SQL of a migration without its Warnings comment
+body() { sed '1{/^\/\*$/!q};1,/^\*\/$/d' "$1"; }
+
+# ==== the scripted session ====
+for step in "$FIX"/steps/*.prisma; do
+	base=$(basename "$step" .prisma)
+	name=${base#*-}
+	cp "$step" prisma/schema.prisma
+	if [ -f "$FIX/steps/$base.before.sql" ]; then
+		psql -X -q -h "$T_PGHOST" -p "$STRATA_TEST_PGPORT" -U postgres -d "$DB" \
+			-v ON_ERROR_STOP=1 -f "$FIX/steps/$base.before.sql" >/dev/null
+	fi
+	t_run 0 "$STRATA" migrate dev --name "$name" --accept-data-loss
+	t_ok "session $base: migrate dev succeeds"
+	dir=$(ls -d prisma/migrations/*_"$name" 2>/dev/null | tail -1)
+	if [ -z "$dir" ]; then
+		t_fail "session $base: migration directory created"
+		continue
+	fi
+	body "$FIX/expected/$base.sql" >"$T_TMP/want.sql"
+	body "$dir/migration.sql" >"$T_TMP/got.sql"
+	t_same_file "session $base: SQL identical to Prisma's" "$T_TMP/want.sql" "$T_TMP/got.sql"
+	t_same_file "session $base: migration.sql identical to Prisma's (warnings included)" \
+		"$FIX/expected/$base.sql" "$dir/migration.sql"
+	t_check "session $base: shadow database dropped" [ "$(shadow_count)" = 0 ]
+done
+t_check "migration_lock.toml written" grep -q 'provider = "postgresql"' prisma/migrations/migration_lock.toml
+
+t_run 0 "$STRATA" migrate dev --name nothing
+t_ok "no change: exit 0"
+t_stdout_has "Already in sync, no schema change or pending migration was found."
+t_check "no change: no migration created" sh -c '! ls -d prisma/migrations/*_nothing 2>/dev/null'
+
+# ==== drift made by hand ====
+t_psql "$DB" 'ALTER TABLE "Tag" ADD COLUMN "color" TEXT' >/dev/null
+t_run 1 "$STRATA" migrate dev --name after_drift
+t_ok "drift: refused without a terminal"
+t_stderr_has "Drift detected: Your database schema is not in sync with your migration history."
+t_stderr_has '[*] Changed the `Tag` table'
+t_stderr_has '[+] Added column `color`'
+t_stderr_has "--force-reset"
+t_check "drift: nothing was reset" [ "$(t_psql "$DB" "SELECT count(*) FROM \"User\"")" = 3 ]
+
+t_run 0 "$STRATA" migrate dev --name after_drift --force-reset --skip-seed
+t_ok "drift: --force-reset resets and re-applies"
+t_stdout_has "Database reset successful"
+t_stdout_has "Your database is now in sync with your schema."
+t_check "drift: the hand-made column is gone" \
+	[ "$(t_psql "$DB" "SELECT count(*) FROM information_schema.columns WHERE table_name = 'Tag' AND column_name = 'color'")" = 0 ]
+
+# ==== an edited applied migration ====
+first=$(ls -d prisma/migrations/*_init | head -1)
+printf '\n-- edited\n' >>"$first/migration.sql"
+t_run 1 "$STRATA" migrate dev --name after_edit
+t_ok "edited migration: refused"
+t_stderr_has "was modified after it was applied."
+t_stderr_has "$(basename "$first")"
+t_run 0 "$STRATA" migrate dev --name after_edit --force-reset --skip-seed
+t_ok "edited migration: --force-reset re-applies the edited history"
+
+# ==== non-interactive safety ====
+t_psql "$DB" "INSERT INTO \"User\" (email) VALUES ('x@example.com')" >/dev/null
+sed 's/^  role     Role    @default(USER)$/  role     Role    @default(USER)\n  nick     String/' \
+	"$FIX/steps/11-unique_title.prisma" >prisma/schema.prisma
+t_run 1 "$STRATA" migrate dev --name nick
+t_ok "unexecutable change: refused"
+t_stderr_has "cannot be executed"
+t_check "unexecutable change: no migration written" sh -c '! ls -d prisma/migrations/*_nick 2>/dev/null'
+
+sed '/^  fullName/d' "$FIX/steps/11-unique_title.prisma" >prisma/schema.prisma
+t_run 1 "$STRATA" migrate dev --name drop_full_name
+t_ok "data loss without --accept-data-loss: refused"
+t_stdout_has 'You are about to drop the column `full_name` on the `User` table'
+t_stderr_has "--accept-data-loss"
+t_check "data loss refused: no migration written" sh -c '! ls -d prisma/migrations/*_drop_full_name 2>/dev/null'
+t_check "data loss refused: column kept" \
+	[ "$(t_psql "$DB" "SELECT count(*) FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'full_name'")" = 1 ]
+
+t_run 0 "$STRATA" migrate dev --name drop_full_name --create-only --accept-data-loss
+t_ok "--create-only writes without applying"
+t_stdout_has "created the following migration without applying it"
+t_check "--create-only: column still there" \
+	[ "$(t_psql "$DB" "SELECT count(*) FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'full_name'")" = 1 ]
+t_run 0 "$STRATA" migrate dev
+t_ok "the created migration is applied by the next run"
+t_stdout_has "The following migration(s) have been applied:"
+
+# ==== production safety ====
+t_run 1 "$STRATA" migrate dev --name remote --url "postgresql://me@db.example.invalid:5432/prod"
+t_ok "remote database: refused without a terminal"
+t_stdout_has 'PostgreSQL database "prod", schema "public" at "db.example.invalid:5432"' \
+	"remote database: target shown before anything"
+t_stderr_has "refusing to change the remote database"
+t_stderr_has "--allow-remote"
+
+# ==== the shadow database is dropped even when migrate dev is killed ====
+cp "$FIX/steps/11-unique_title.prisma" prisma/schema.prisma
+rm -rf prisma/migrations/*_drop_full_name
+t_run 0 "$STRATA" migrate dev --name settle --force-reset --skip-seed --accept-data-loss
+mkdir -p prisma/migrations/29990101000000_slow
+echo 'SELECT pg_sleep(60);' >prisma/migrations/29990101000000_slow/migration.sql
+for sig in TERM HUP KILL; do
+	"$STRATA" migrate dev --name never </dev/null >"$T_TMP/bg.out" 2>&1 &
+	pid=$!
+	i=0
+	while [ "$(shadow_count)" = 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	t_check "kill -$sig: the shadow database existed while it ran" [ "$(shadow_count)" != 0 ]
+	sleep 0.5
+	kill -"$sig" "$pid"
+	wait "$pid" 2>/dev/null
+	i=0
+	while [ "$(shadow_count)" != 0 ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+	t_check "kill -$sig: the shadow database is gone" [ "$(shadow_count)" = 0 ]
+done
+rm -rf prisma/migrations/29990101000000_slow
+
+t_psql postgres "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
+t_done
