@@ -28,8 +28,8 @@ B_ROOT=${B_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 : "${BUILD:=build}"
 case "$BUILD" in /*) B_BUILD=$BUILD ;; *) B_BUILD=$B_ROOT/$BUILD ;; esac
 : "${STRATA:=$B_BUILD/strata}"
-: "${STRATA_CORPUS:=$B_ROOT/../shared/corpus}"
-: "${STRATA_ORACLE:=$B_ROOT/../shared/prisma-oracle}"
+: "${STRATA_CORPUS:=$(cd "$B_ROOT/../shared/corpus" 2>/dev/null && pwd || echo "$B_ROOT/../shared/corpus")}"
+: "${STRATA_ORACLE:=$(cd "$B_ROOT/../shared/prisma-oracle" 2>/dev/null && pwd || echo "$B_ROOT/../shared/prisma-oracle")}"
 if [ -z "${B_TMP:-}" ]; then
 	B_TMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-bench.XXXXXX")
 	B_TMP_OWNED=1

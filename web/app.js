@@ -210,6 +210,8 @@ async function openView(v) {
   try {
     if (!same || !S.table) S.table = await api('GET', '/api/table', { schema: v.s, table: v.t });
   } catch (e) { showError(e); return; }
+  /* the history reads best in the order it happened */
+  if (S.table.migrations && !v.sort && !v.dir) Object.assign(v, { sort: 'started_at', dir: 'asc' });
   $('empty').hidden = true;
   $('view').hidden = false;
   renderTables();
@@ -227,7 +229,7 @@ function renderHeader() {
   if (t.schema !== 'public') sub.push(t.schema);
   if (t.model) sub.push('model ' + t.model);
   if (t.kind !== 'table') sub.push(t.kind);
-  else sub.push('≈ ' + fmtInt(t.estimate) + ' rows');
+  else sub.push('≈ ' + fmtInt(t.estimate) + (t.estimate === 1 ? ' row' : ' rows'));
   if (t.readOnly) sub.push(t.kind === 'table' ? 'read-only: no primary key' : 'read-only');
   $('table-sub').textContent = sub.join(' · ');
   $('btn-add').disabled = !writable();

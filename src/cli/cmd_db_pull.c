@@ -94,7 +94,8 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 	if (!print)
 		fprintf(stderr, "- Introspecting based on the datasource%s%s\n",
 			path ? " defined in " : "", path ? path : "");
-	if (st_introspect(cx, d.db, &(st_introspect_opts){ ns, nns, multi }, &s,
+	if (st_introspect(cx, d.db, &(st_introspect_opts){ .namespaces = ns, .nnamespaces = nns,
+			  .multi_schema = multi }, &s,
 			  &extra) < 0)
 		return st_cli_report(cli);
 	for (size_t i = 0; i < s->tables.len; i++) {

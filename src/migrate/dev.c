@@ -230,8 +230,9 @@ typedef struct devrun {
 static int
 introspect_db(devrun *r, st_db *db, st_schema **out)
 {
-	st_introspect_opts io = { r->ns, r->nns, r->multi,
-				  st_schema_has_partial_indexes(r->target) };
+	st_introspect_opts io = { .namespaces = r->ns, .nnamespaces = r->nns,
+				  .multi_schema = r->multi,
+				  .extensions = r->target->extensions.len > 0 };
 
 	return st_introspect(r->cx, db, &io, out, NULL);
 }
@@ -428,8 +429,10 @@ dev_run(devrun *r)
 	if (applied_now.len)
 		print_tree(r, "The following migration(s) have been applied:",
 			   &applied_now);
-	if ((rc = introspect_db(r, r->sh->db, &shadow_schema)) < 0 ||
-	    (rc = st_devdiff_compute(cx, shadow_schema, r->target, r->db, &d)) < 0)
+	if ((rc = introspect_db(r, r->sh->db, &shadow_schema)) < 0)
+		return rc;
+	st_introspect_reconcile_partial(shadow_schema, r->target);
+	if ((rc = st_devdiff_compute(cx, shadow_schema, r->target, r->db, &d)) < 0)
 		return rc;
 	if (!d->nsteps && !o->create_only) {
 		SAY(o, "%s\n", applied_now.len || r->res->reset ?

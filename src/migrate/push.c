@@ -37,10 +37,13 @@ st_db_push(st_ctx *cx, const st_dev_opts *o, st_push_result *res)
 			goto done;
 		res->reset = true;
 	}
-	if ((rc = st_introspect(cx, db, &(st_introspect_opts){ ns, nns, multi,
-				st_schema_has_partial_indexes(target) },
-				&live, NULL)) < 0 ||
-	    (rc = st_devdiff_compute(cx, live, target, db, &d)) < 0)
+	if ((rc = st_introspect(cx, db, &(st_introspect_opts){ .namespaces = ns,
+				.nnamespaces = nns, .multi_schema = multi,
+				.extensions = target->extensions.len > 0 },
+				&live, NULL)) < 0)
+		goto done;
+	st_introspect_reconcile_partial(live, target);
+	if ((rc = st_devdiff_compute(cx, live, target, db, &d)) < 0)
 		goto done;
 	res->nsteps = d->nsteps;
 	res->warnings = d->warnings;

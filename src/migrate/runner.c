@@ -273,6 +273,9 @@ advance_row(applier *a, int steps, bool finish)
 /* What a migration may have changed in the session (SET, SET ROLE ...);
  * not DISCARD ALL, which would also release the advisory lock. */
 #define RESET_SQL "RESET SESSION AUTHORIZATION; RESET ALL"
+/* Run right after a script, before the history row is written: a script
+ * that switched role must not make the bookkeeping fail. */
+#define RESET_ROLE_SQL "\n;RESET SESSION AUTHORIZATION;RESET ROLE;"
 
 /* Leaves no transaction open and no session setting behind. */
 static void
@@ -338,9 +341,10 @@ apply_txn(applier *a)
 	st_strbuf q;
 
 	st_strbuf_init_arena(&q, cx->arena);
-	st_strbuf_grow(&q, plen + m->len);
+	st_strbuf_grow(&q, plen + m->len + sizeof(RESET_ROLE_SQL));
 	st_strbuf_add(&q, prefix, plen);
 	st_strbuf_add(&q, m->sql, m->len);
+	st_strbuf_adds(&q, RESET_ROLE_SQL);
 	if (st_db_exec(cx, a->db, q.buf) < 0) {
 		st_dberr e = a->db->err;
 
@@ -390,7 +394,7 @@ apply_script(applier *a)
 		record_failure(a, &a->db->err, 0, "", 0, 0, NULL);
 		return ST_EDB;
 	}
-	if (advance_row(a, 1, true) < 0) {
+	if (st_db_exec(cx, a->db, RESET_ROLE_SQL + 2) < 0 || advance_row(a, 1, true) < 0) {
 		record_failure(a, &a->db->err, 0, "", 0, 0, NULL);
 		return ST_EDB;
 	}
@@ -435,6 +439,8 @@ apply_steps(applier *a, st_vec *stmts, st_vec *groups)
 		}
 		if (st_db_in_txn(a->db) && !g->txn &&
 		    st_db_exec(cx, a->db, "COMMIT") < 0)
+			goto fail_nopos;
+		if (st_db_exec(cx, a->db, RESET_ROLE_SQL + 2) < 0)
 			goto fail_nopos;
 		if (advance_row(a, (int)g->n, final) < 0)
 			goto fail_nopos;

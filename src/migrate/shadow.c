@@ -473,7 +473,9 @@ st_shadow_schema_of(st_ctx *cx, const char *dev_url, const char *shadow_url,
 {
 	st_migdir *md;
 	st_shadow *sh = NULL;
-	st_introspect_opts o = { namespaces, nnamespaces, multi_schema };
+	st_introspect_opts o = { .namespaces = namespaces,
+				 .nnamespaces = nnamespaces,
+				 .multi_schema = multi_schema };
 	int rc;
 
 	if ((rc = st_migdir_read(cx, migrations_dir, &md)) < 0)

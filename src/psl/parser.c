@@ -61,7 +61,7 @@ static void
 stk_push(parser *p, void *item)
 {
 	if (p->nstk == p->capstk) {
-		p->capstk = p->capstk ? p->capstk * 2 : 256;
+		p->capstk *= 2;
 		p->stk = st_xrealloc(p->stk, p->capstk * sizeof(void *));
 	}
 	p->stk[p->nstk++] = item;
@@ -1087,6 +1087,8 @@ st_psl_parse(st_ctx *cx, st_source *src, st_psl_file **out)
 	p.len = src->len;
 	p.fail_from = SIZE_MAX;
 	p.last_rbrace = SIZE_MAX;
+	p.capstk = 256;
+	p.stk = st_xmalloc(p.capstk * sizeof(void *));
 	for (rb = p.s + p.len; rb > p.s; rb--)
 		if (rb[-1] == '}') {
 			p.last_rbrace = (size_t)(rb - 1 - p.s);

@@ -19,7 +19,6 @@ typedef struct ictx {
 	st_introspect_extra *extra;
 	const char *nsparam;   /* '{"a","b"}' */
 	bool multi;
-	bool partial;
 	st_map nsmap;          /* namespace name -> (void *)1: read */
 } ictx;
 
@@ -815,8 +814,7 @@ read_indexes(ictx *ic)
 		st_table *t = find_table(ic, ns, tname);
 		st_index_algo algo = ST_ALGO_BTREE;
 		bool skip = !t || bool_at(r, i, 13) ||
-			    !algo_of(st_dbres_get(r, i, 5), &algo) ||
-			    (!ic->partial && !st_dbres_isnull(r, i, 12));
+			    !algo_of(st_dbres_get(r, i, 5), &algo);
 		int j = i;
 		st_index *ix = NULL;
 
@@ -826,6 +824,9 @@ read_indexes(ictx *ic)
 			j++;
 		if (t && bool_at(r, i, 13))
 			note(ic, ns, t->name, NULL, "expression index",
+			     str_at(ic, r, i, 15));
+		else if (t && !st_dbres_isnull(r, i, 12))
+			note(ic, ns, t->name, NULL, "partial index",
 			     str_at(ic, r, i, 15));
 		if (!skip) {
 			ix = st_table_add_index(ic->s, t, str_at(ic, r, i, 2),
@@ -952,8 +953,8 @@ read_others(ictx *ic)
 	return 0;
 }
 
-bool
-st_schema_has_partial_indexes(const st_schema *s)
+static bool
+has_partial_indexes(const st_schema *s)
 {
 	for (size_t i = 0; i < s->tables.len; i++) {
 		const st_table *t = s->tables.items[i];
@@ -963,6 +964,32 @@ st_schema_has_partial_indexes(const st_schema *s)
 				return true;
 	}
 	return false;
+}
+
+void
+st_introspect_reconcile_partial(st_schema *db, const st_schema *target)
+{
+	if (has_partial_indexes(target))
+		return;
+	for (size_t i = 0; i < db->tables.len; i++) {
+		st_table *t = db->tables.items[i];
+		const st_table *tt = st_schema_table(target, t->ns, t->name);
+
+		for (size_t j = 0; j < t->indexes.len;) {
+			st_index *ix = t->indexes.items[j];
+			const st_index *match = NULL;
+
+			for (size_t k = 0; tt && k < tt->indexes.len && !match; k++)
+				if (!strcmp(((st_index *)tt->indexes.items[k])->name, ix->name))
+					match = tt->indexes.items[k];
+			if (!ix->predicate || match) {
+				ix->predicate = NULL;
+				j++;
+				continue;
+			}
+			st_vec_remove(&t->indexes, j);
+		}
+	}
 }
 
 /* '{"a","b"}' for a text[] parameter. */
@@ -1004,7 +1031,6 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 		nns = 1;
 	}
 	ic.multi = opts && opts->multi_schema;
-	ic.partial = opts && opts->partial_indexes;
 	ic.s = st_schema_new(cx);
 	ic.s->multi_schema = ic.multi;
 	ic.nsparam = ns_array(cx->arena, ns, nns);
@@ -1023,7 +1049,8 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 		st_map_put(&ic.nsmap, ns[i], (void *)1);
 	if ((rc = read_enums(&ic)) < 0 || (rc = read_tables(&ic)) < 0 ||
 	    (rc = read_columns(&ic)) < 0 || (rc = read_indexes(&ic)) < 0 ||
-	    (rc = read_fks(&ic)) < 0 || (rc = read_extensions(&ic)) < 0 ||
+	    (rc = read_fks(&ic)) < 0 ||
+	    (opts && opts->extensions && (rc = read_extensions(&ic)) < 0) ||
 	    (extra && (rc = read_others(&ic)) < 0))
 		return rc;
 	st_schema_finish(ic.s);

@@ -16,7 +16,7 @@
  * sort order, partial predicates), foreign keys, enums and extensions.
  * What it leaves out, as Prisma's differ does: the _prisma_migrations
  * table, expression indexes (Prisma cannot describe them, so it never
- * touches them), partial indexes unless asked for, foreign keys to tables outside the namespaces read,
+ * touches them), extensions unless asked for, foreign keys to tables outside the namespaces read,
  * views, functions, triggers, sequences not owned by a column.
  *
  * Side information that only `db pull` needs (comments, views, check
@@ -46,10 +46,9 @@ typedef struct st_introspect_opts {
 	 * `schemas = [...]`).  Otherwise everything is in the default
 	 * namespace, like a single-schema Prisma project. */
 	bool multi_schema;
-	/* Describe partial indexes (WHERE ...).  Prisma leaves them out
-	 * unless the schema uses them (the partialIndexes preview feature):
-	 * a hand-written partial index is then never dropped. */
-	bool partial_indexes;
+	/* Describe installed extensions (Prisma does when the schema enables
+	 * postgresqlExtensions; `migrate diff --from-migrations` does not). */
+	bool extensions;
 } st_introspect_opts;
 
 /* What PSL may express only as comments, for db pull. */
@@ -76,8 +75,14 @@ typedef struct st_introspect_extra {
 int st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 		  st_schema **out, st_introspect_extra **extra);
 
-/* Whether a schema has partial indexes (then introspect them too). */
-bool st_schema_has_partial_indexes(const st_schema *s);
+/*
+ * Prisma's treatment of partial indexes when the schema does not use them
+ * (no `where:`): a partial index of the database is matched with the
+ * schema's index of the same name as if it had no predicate, and one the
+ * schema does not name is left alone (removed from db's model, so the
+ * differ never drops it).  Nothing changes when target uses `where:`.
+ */
+void st_introspect_reconcile_partial(st_schema *db, const st_schema *target);
 
 /*
  * Parses a column default as pg_get_expr() prints it into col->def (and

@@ -718,6 +718,14 @@ render_model(pctx *p, const st_table *t)
 			       "deferring rules and requires additional setup for "
 			       "migrations. Visit https://pris.ly/d/constraint-deferring "
 			       "for more info.\n");
+	for (size_t i = 0; p->extra && i < p->extra->notes.len; i++) {
+		const st_introspect_note *n = p->extra->notes.items[i];
+
+		if (n->table && !strcmp(n->table, t->name) &&
+		    !strcmp(n->kind, "partial index"))
+			st_strbuf_addf(sb, "/// This model has a partial index the schema "
+				       "does not describe: %s\n", n->text);
+	}
 	if (!unique_id)
 		st_strbuf_adds(sb, "/// The underlying table does not contain a valid "
 			       "unique identifier and can therefore currently not be "

@@ -90,7 +90,7 @@ st_studio_origin_ok(const char *bind_host, unsigned port, const char *origin)
 {
 	if (!origin)
 		return true;
-	if (strncasecmp(origin, "http://", 7))
+	if (strlen(origin) < 8 || strncasecmp(origin, "http://", 7))
 		return false;
 	return st_studio_host_ok(bind_host, port, origin + 7);
 }

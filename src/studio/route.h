@@ -36,8 +36,7 @@ typedef struct st_studio_req {
 	const char *path;
 	const char *body;
 	size_t body_len;
-	const char *(*arg_fn)(void *conn, const char *name);
-	void *conn;
+	void *conn;      /* the server's connection handle (opaque here) */
 	st_pgconn *db;   /* borrowed on first use, returned by the server */
 	int status;      /* HTTP status; 0 = default */
 	json_t *out;     /* the response body (owned by cx) */

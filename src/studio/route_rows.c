@@ -373,9 +373,7 @@ st_route_rows_list(st_studio_req *req)
 	/* Sorting by the single primary-key column is plain pk order. */
 	if (keyset && sort && json_array_size(t.pk) == 1 &&
 	    !strcmp(sort, json_string_value(json_array_get(t.pk, 0))))
-		sort = NULL, keyset = true;
-	else if (!sort && !(dir && *dir))
-		desc = false;
+		sort = NULL;
 
 	st_strbuf_init_arena(&sql, req->cx->arena);
 	st_strbuf_init_arena(&where, req->cx->arena);

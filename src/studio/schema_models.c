@@ -1,13 +1,15 @@
 /*
- * schema_models.c - model names and their @@map table names, read with a
- * small scanner of the schema language's block structure (model blocks,
- * strings, comments).  The studio only needs this mapping; when the PSL
- * parser (src/psl/) is linked into the binary, this file becomes a walk
- * over its AST.
+ * schema_models.c - model names and their table names.  The schema is
+ * read, parsed and validated by src/psl/ (db_name folds @@map in); when it
+ * does not validate (a schema being edited while the studio runs), a small
+ * scanner of the block structure (model blocks, @@map, strings, comments)
+ * still finds the names, so the sidebar keeps them.
  */
 #include <ctype.h>
 #include <string.h>
 
+#include "psl/model.h"
+#include "psl/psl.h"
 #include "studio/schema_models.h"
 #include "util/fs.h"
 #include "util/vec.h"
@@ -124,13 +126,39 @@ scan(st_ctx *cx, const char *src, st_map *out)
 	}
 }
 
+/* The validated model; false when the schema does not validate. */
+static bool
+from_psl(st_ctx *cx, const char *path, st_map *out)
+{
+	st_ctx *tmp = st_ctx_new(NULL);
+	st_vec srcs;
+	st_psl_schema *ast;
+	st_psl_model *m;
+	bool ok = false;
+
+	tmp->quiet = 1;
+	if (st_psl_read_sources(tmp, path, &srcs) == 0 &&
+	    st_psl_parse_schema(tmp, (st_source **)srcs.items, srcs.len, &ast) == 0 &&
+	    st_psl_validate(tmp, ast, &m) == 0) {
+		for (size_t i = 0; i < m->nmodels; i++)
+			st_map_put(out, st_strdup(cx->arena, m->models[i]->db_name),
+				   st_strdup(cx->arena, m->models[i]->name));
+		ok = true;
+	}
+	st_ctx_free(tmp);
+	return ok;
+}
+
 void
 st_studio_schema_models(st_ctx *cx, const char *path, st_map *out)
 {
-	st_ctx *tmp = st_ctx_new(NULL);
+	st_ctx *tmp;
 	char *src;
 	size_t len;
 
+	if (from_psl(cx, path, out))
+		return;
+	tmp = st_ctx_new(NULL);
 	if (st_path_is_dir(path)) {
 		st_vec names = ST_VEC_INIT(cx->arena);
 

@@ -83,7 +83,7 @@ async function until(fn, what, ms = 5000) {
 
 /* ==== database: the example shop, deployed and seeded by strata ==== */
 
-const DB = `strata_studio_browser_${process.pid}`;
+const DB = `shop_studio_${process.pid}`;
 const URL_DB = `postgresql://postgres@${PGHOST}:${PGPORT}/${DB}`;
 psql('postgres', `DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
 psql('postgres', `CREATE DATABASE "${DB}"`);

@@ -55,10 +55,10 @@ t_check "the server listens on loopback only" \
 PID=$(cat "$P/.strata/db/pid" 2>/dev/null)
 if [ "$(id -u)" -eq 0 ]; then
 	t_check "as root the server runs as the postgres OS user" \
-		[ "$(ps -o user= -p "$PID" | tr -d ' ')" = postgres ]
+		[ "$(stat -c %U "/proc/$PID" 2>/dev/null)" = postgres ]
 else
 	t_check "the server runs as the invoking user" \
-		[ "$(ps -o user= -p "$PID" | tr -d ' ')" = "$(id -un)" ]
+		[ "$(stat -c %U "/proc/$PID" 2>/dev/null)" = "$(id -un)" ]
 fi
 
 t_run 0 in_p "$STRATA" db status

@@ -96,6 +96,8 @@ if [ -n "${STRATA_TEST_PGPORT:-}" ]; then
 	t_stderr_lacks "using the local database" "DATABASE_URL wins over the local database"
 	t_run 0 sh -c "cd '$P' && DATABASE_URL='$T_URL' '$STRATA' db start --detach"
 	t_ok "db start with DATABASE_URL set still reports the running database"
+	t_stderr_has "DATABASE_URL from environment is configured, so strata commands in this project use that database" \
+		"db start warns that DATABASE_URL wins"
 else
 	t_skip "DATABASE_URL wins" "no test cluster"
 fi

@@ -64,7 +64,7 @@ t_ok "db start --detach as an ordinary user ($U)"
 t_stdout_has "postgresql://postgres@127.0.0.1:"
 PID=$(cat "$P/.strata/db/pid" 2>/dev/null)
 t_check "the server runs as $U, not as root or postgres" \
-	[ "$(ps -o user= -p "${PID:-0}" | tr -d ' ')" = "$(id -un "$U" 2>/dev/null || echo "$U")" ]
+	[ "$(stat -c %U "/proc/${PID:-0}" 2>/dev/null)" = "$(id -un "$U" 2>/dev/null || echo "$U")" ]
 t_check "the data directory belongs to $U" \
 	[ "$(stat -c %U "$P/.strata/db/cluster/data")" = "$(id -un "$U")" ]
 t_check "and is private (mode 700)" \

@@ -80,7 +80,7 @@ t_run 0 "$STRATA" migrate dev --name after_edit --force-reset --skip-seed
 t_ok "edited migration: --force-reset re-applies the edited history"
 
 # ==== non-interactive safety ====
-t_psql "$DB" "INSERT INTO \"User\" (email) VALUES ('x@example.com')" >/dev/null
+t_psql "$DB" "INSERT INTO \"User\" (email, full_name) VALUES ('x@example.com', 'X')" >/dev/null
 sed 's/^  role     Role    @default(USER)$/  role     Role    @default(USER)\n  nick     String/' \
 	"$FIX/steps/11-unique_title.prisma" >prisma/schema.prisma
 t_run 1 "$STRATA" migrate dev --name nick

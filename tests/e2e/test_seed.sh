@@ -52,6 +52,13 @@ t_check "the table survived the quote in the value" [ "$(notes)" = 5 ]
 t_check "a value with a backslash, dollars and quotes is inserted verbatim" \
 	[ "$(t_psql strata_seed_e2e 'SELECT count(*) FROM notes WHERE body = $v$back\slash $$ and '"'quotes'"'$v$')" = 1 ]
 
+# the password of the URL is never printed (trust auth ignores it)
+PWURL="postgresql://postgres:hunter2secret@$T_PGHOST:$STRATA_TEST_PGPORT/strata_seed_e2e"
+(cd "$P" && DATABASE_URL=$PWURL "$STRATA" db seed) >"$T_OUT" 2>"$T_ERR"
+t_stdout_has "postgresql://postgres:****@" "the URL is shown redacted"
+t_stdout_lacks "hunter2secret" "the password is not on stdout"
+t_stderr_lacks "hunter2secret" "the password is not on stderr"
+
 # a variable from .env beside the working directory
 printf 'SEED_NOTE=from dot env\n' >"$P/.env"
 t_run 0 seed

@@ -110,6 +110,15 @@ is "the page itself is refused under a foreign Host" 403 "$STATUS"
 t_run 2 "$STRATA" db studio --url "$T_URL" --host 0.0.0.0 --no-open
 t_ok "a non-loopback address without --allow-remote is a usage error"
 t_stderr_has "without --allow-remote"
+MAIN_BASE=$BASE MAIN_TOKEN=$TOKEN MAIN_PORT=$PORT
+start_studio remote --url "$T_URL" --host 0.0.0.0 --allow-remote
+t_check "--allow-remote on a non-loopback address warns" \
+	grep -q "warning: listening on 0.0.0.0" "$T_TMP/remote.err"
+req GET /api/meta "" -H "Host: 10.1.2.3:$PORT"
+is "a wildcard bind still refuses Host names it was not given" 403 "$STATUS"
+req GET /api/meta
+is "a wildcard bind answers on loopback" 200 "$STATUS"
+BASE=$MAIN_BASE TOKEN=$MAIN_TOKEN PORT=$MAIN_PORT
 
 # ==== tables, columns, keys, relations ====
 req GET /api/tables

@@ -81,7 +81,8 @@ teardown(void **state)
 	fixture *f = *state;
 	st_strbuf sql = ST_STRBUF_INIT;
 
-	st_db_close(f->db);
+	if (f->db)
+		st_db_close(f->db);
 	st_strbuf_adds(&sql, "DROP DATABASE IF EXISTS ");
 	st_sql_ident(&sql, f->dbname);
 	st_db_exec(f->cx, f->admin, sql.buf);
@@ -249,7 +250,8 @@ test_introspect__multi_schema_round_trip(void **state)
 {
 	fixture *f = *state;
 	const char *ns[] = { "auth", "base" };
-	st_introspect_opts o = { ns, 2, true };
+	st_introspect_opts o = { .namespaces = ns, .nnamespaces = 2,
+				 .multi_schema = true };
 	st_schema *got = round_trip(f, multi, &o);
 	st_table *t = st_schema_table(got, "base", "Item");
 
@@ -283,11 +285,7 @@ test_introspect__ignored_objects(void **state)
 		"CREATE VIEW v AS SELECT 1 AS x;"
 		"COMMENT ON TABLE t IS 'the t';"
 		"CREATE SCHEMA other; CREATE TABLE other.x (id int);"));
-	assert_st_ok(cx, st_introspect(cx, f->db, NULL, &got, NULL));
-	t = st_schema_table(got, NULL, "t");
-	assert_int_equal(t->indexes.len, 1);   /* partial indexes left out */
-	assert_st_ok(cx, st_introspect(cx, f->db, &(st_introspect_opts){
-		.partial_indexes = true }, &got, &extra));
+	assert_st_ok(cx, st_introspect(cx, f->db, NULL, &got, &extra));
 	assert_int_equal(got->tables.len, 2);
 	assert_null(st_schema_table(got, NULL, "_prisma_migrations"));
 	assert_null(st_schema_table(got, NULL, "m_1"));
@@ -304,21 +302,34 @@ test_introspect__ignored_objects(void **state)
 	assert_int_equal(extra->views.len, 1);
 }
 
+/* Transactions committed in the test database, read from the admin
+ * connection (so reading does not count), once the number is stable. */
 static long
 xacts(fixture *f)
 {
-	st_dbres *r;
+	const char *p[] = { f->dbname };
+	long last = -1, cur;
+	int same = 0;
 
-	assert_st_ok(f->cx, st_db_exec(f->cx, f->db, "SELECT pg_stat_clear_snapshot()"));
-	assert_st_ok(f->cx, st_db_query(f->cx, f->db, &r,
-		"SELECT xact_commit + xact_rollback FROM pg_stat_database"
-		" WHERE datname = current_database()", 0, NULL));
-	return atol(st_dbres_get(r, 0, 0));
+	for (int i = 0; i < 100 && same < 3; i++) {
+		st_dbres *r;
+
+		assert_st_ok(f->cx, st_db_exec(f->cx, f->admin,
+					       "SELECT pg_stat_clear_snapshot()"));
+		assert_st_ok(f->cx, st_db_query(f->cx, f->admin, &r,
+			"SELECT xact_commit + xact_rollback FROM pg_stat_database"
+			" WHERE datname = $1", 1, p));
+		cur = atol(st_dbres_get(r, 0, 0));
+		same = cur == last ? same + 1 : 0;
+		last = cur;
+		usleep(300000);
+	}
+	return last;
 }
 
 /* The query count does not depend on the number of tables: introspect
- * 200 tables on a separate connection and count its transactions (a
- * backend flushes its statistics when it exits). */
+ * 200 tables on a connection of its own and count the transactions the
+ * server saw (a backend flushes its statistics when it exits). */
 static void
 test_introspect__constant_queries(void **state)
 {
@@ -335,18 +346,21 @@ test_introspect__constant_queries(void **state)
 			       i, i ? i - 1 : 0, i + 1);
 	assert_st_ok(cx, st_db_exec(cx, f->db, sb.buf));
 	st_strbuf_release(&sb);
+	st_db_close(f->db);
+	f->db = NULL;
 	before = xacts(f);
 	assert_st_ok(cx, st_db_connect(cx, url_for(cx, f->dbname), NULL, &db2));
 	assert_st_ok(cx, st_introspect(cx, db2, NULL, &got, NULL));
 	st_db_close(db2);
 	assert_int_equal(got->tables.len, 200);
 	assert_int_equal(((st_table *)got->tables.items[1])->fks.len, 1);
-	for (int i = 0; i < 100 && (after = xacts(f)) - before < 7; i++)
-		usleep(50000);
-	/* six catalog queries plus the session's own setup and this read:
-	 * never one per table */
-	assert_true(after - before >= 6);
-	assert_true(after - before <= 16);
+	after = xacts(f);
+	/* five catalog queries plus the session's own setup: never one per
+	 * table */
+	print_message("introspection of 200 tables: %ld transactions\n",
+		      after - before);
+	assert_true(after - before >= 5);
+	assert_true(after - before <= 12);
 }
 
 int
