@@ -34,21 +34,25 @@ once_ms() { # once_ms cmd...: wall ms of one run (exit status in $B_TMP/rc)
 # dbmate wants NNN_name.sql files with "-- migrate:up" headers
 to_dbmate() { # to_dbmate MIGRATIONS_DIR OUT_DIR
 	mkdir -p "$2"
-	i=0
-	for d in $(cd "$1" && ls -d */ | LC_ALL=C sort); do
-		f="$1/${d%/}/migration.sql"
-		[ -f "$f" ] || continue
-		i=$((i + 1))
-		{
-			if grep -qiE 'concurrently|vacuum' "$f"; then
-				echo '-- migrate:up transaction:false'
-			else
-				echo '-- migrate:up'
-			fi
-			cat "$f"
-			printf '\n-- migrate:down\n'
-		} >"$2/$(printf '%06d' $i)_m.sql"
-	done
+	(cd "$1" && ls -d */ | LC_ALL=C sort) | {
+		i=0
+		while IFS= read -r d; do
+			f="$1/${d%/}/migration.sql"
+			[ -f "$f" ] || continue
+			i=$((i + 1))
+			{
+				# like psql --single-session: bare when the file cannot
+				# run inside dbmate's transaction
+				if grep -qiE 'concurrently|vacuum|^[[:space:]]*(begin|commit)[[:space:]]*;' "$f"; then
+					echo '-- migrate:up transaction:false'
+				else
+					echo '-- migrate:up'
+				fi
+				cat "$f"
+				printf '\n-- migrate:down\n'
+			} >"$2/$(printf '%06d' $i)_m.sql"
+		done
+	}
 }
 
 gen_history() { # gen_history DIR N: N small migrations

@@ -496,9 +496,11 @@ function startEdit(r, c) {
   const v = S.page.rows[r][c];
   const input = typedInput(col, v);
   const save = () => saveCell(r, c, input.get());
-  const ed = h('div', { class: 'editor' }, input.el,
-    col.nullable ? h('button', { type: 'button', title: 'Set NULL', text: 'NULL', onclick: () => saveCell(r, c, null) }) : null,
-    h('button', { type: 'button', class: 'primary', text: 'Save', onclick: save }));
+  const ed = h('div', { class: 'editor' + (input.multiline ? ' multi' : '') }, input.el,
+    h('div', { class: 'btns' },
+      input.multiline ? h('span', { class: 'hint', text: 'Ctrl+Enter saves, Esc cancels' }) : null,
+      col.nullable ? h('button', { type: 'button', title: 'Set NULL', text: 'NULL', onclick: () => saveCell(r, c, null) }) : null,
+      h('button', { type: 'button', class: 'primary', text: 'Save', onclick: save })));
   input.el.addEventListener('keydown', (e) => {
     e.stopPropagation();
     if (e.key === 'Escape') { e.preventDefault(); cancelEdit(); focusGrid(); }

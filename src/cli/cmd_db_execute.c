@@ -13,11 +13,10 @@
 static const st_cmd_help help = {
 	"strata db execute (--file PATH | --stdin) [--url URL] [--schema PATH]",
 	"Run a SQL script against the database",
-	"Sends the script as one simple query, so a multi-statement script runs "
-	"as one implicit transaction unless it has its own BEGIN/COMMIT.  The "
-	"URL comes from --url, else from the project (prisma.config.ts, the "
-	"schema's datasource, DATABASE_URL).  Nothing is recorded in "
-	"_prisma_migrations.",
+	"Sends the script as one simple query, so a multi-statement script runs\n"
+	"as one implicit transaction unless it has its own BEGIN/COMMIT.  The URL\n"
+	"comes from --url, else from the project (prisma.config.ts, the schema's\n"
+	"datasource, DATABASE_URL).  Nothing is recorded in _prisma_migrations.",
 	"  strata db execute --file prisma/fix.sql\n"
 	"  echo 'TRUNCATE \"Session\"' | strata db execute --stdin --url \"$DATABASE_URL\"\n",
 };

@@ -102,8 +102,12 @@ run_sql(st_cli *cli, st_project *p, const char *path)
 	       st_url_redact(cx->arena, url));
 	fflush(stdout);
 	if (st_seed_run_sql(cx, url, path, env_lookup, arg, &nstmt) < 0) {
+		bool in_db = cx->err == ST_EDB;
+
 		st_cli_report(cli);
-		fprintf(stderr, "The seed was rolled back: nothing was changed.\n");
+		if (in_db)
+			fprintf(stderr, "The seed was rolled back: nothing was "
+				"changed.\n");
 		return ST_EXIT_FAIL;
 	}
 	printf("\xf0\x9f\x8c\xb1  The seed has been applied (%d statement%s, one "

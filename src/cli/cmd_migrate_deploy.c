@@ -12,13 +12,13 @@ static const st_cmd_help help = {
 	"strata migrate deploy [--schema PATH] [--migrations DIR] [--url URL] "
 	"[--lock-timeout MS] [--json]",
 	"Apply pending migrations to the database",
-	"Applies every migration of the migrations folder that the database has "
-	"not recorded in _prisma_migrations, in name order, under Prisma's "
-	"advisory lock (72707369), so strata and Prisma deployers exclude each "
-	"other.  Each migration runs in its own transaction together with its "
-	"history row; statements PostgreSQL cannot run in a transaction block "
-	"(CREATE INDEX CONCURRENTLY, VACUUM, ...) run on their own.  A failing "
-	"migration is recorded (P3018) and stops the run; earlier ones stay "
+	"Applies every migration of the migrations folder that the database has\n"
+	"not recorded in _prisma_migrations, in name order, under Prisma's\n"
+	"advisory lock (72707369), so strata and Prisma deployers exclude each\n"
+	"other.  Each migration runs in its own transaction together with its\n"
+	"history row; statements PostgreSQL cannot run in a transaction block\n"
+	"(CREATE INDEX CONCURRENTLY, VACUUM, ...) run on their own.  A failing\n"
+	"migration is recorded (P3018) and stops the run; earlier ones stay\n"
 	"applied.  A missing database is created.",
 	"  strata migrate deploy\n"
 	"  DATABASE_URL=postgresql://app@db/prod strata migrate deploy --json\n",

@@ -13,11 +13,11 @@ static const st_cmd_help help = {
 	"strata migrate resolve (--applied NAME | --rolled-back NAME) "
 	"[--schema PATH] [--migrations DIR] [--url URL] [--json]",
 	"Mark a migration as applied or rolled back",
-	"--rolled-back NAME marks a failed migration as rolled back (you undid "
-	"its changes); the next deploy applies it again.  --applied NAME records "
-	"a migration as applied without running it: a failed one you finished "
-	"by hand, or the first migration of an existing database (baselining). "
-	"Takes the same advisory lock as deploy.",
+	"--rolled-back NAME marks a failed migration as rolled back (you undid\n"
+	"its changes); the next deploy applies it again.  --applied NAME records\n"
+	"a migration as applied without running it: a failed one you finished by\n"
+	"hand, or the first migration of an existing database (baselining). Takes\n"
+	"the same advisory lock as deploy.",
 	"  strata migrate resolve --rolled-back 20240102000001_add_index\n"
 	"  strata migrate resolve --applied 0_init\n",
 };

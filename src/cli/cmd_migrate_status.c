@@ -12,11 +12,11 @@
 static const st_cmd_help help = {
 	"strata migrate status [--schema PATH] [--migrations DIR] [--url URL] [--json]",
 	"Compare the migrations folder with the database's history",
-	"Exit status: 0 when the database is up to date; 1 when migrations are "
-	"pending, one failed, the histories diverged, or the database is not "
-	"managed by migrations (and on errors).  Also reports applied "
-	"migrations whose file changed since (checksum) and applied migrations "
-	"missing from the folder.",
+	"Exit status: 0 when the database is up to date; 1 when migrations are\n"
+	"pending, one failed, the histories diverged, or the database is not\n"
+	"managed by migrations (and on errors).  Also reports applied migrations\n"
+	"whose file changed since (checksum) and applied migrations missing from\n"
+	"the folder.",
 	"  strata migrate status\n  strata migrate status --json | jq .state\n",
 };
 
@@ -109,7 +109,7 @@ cmd_migrate_status(st_cli *cli, int argc, char **argv)
 	case ST_STATUS_NOT_MANAGED:
 		fflush(stdout);
 		fprintf(stderr, "The current database is not managed by Prisma "
-			"Migrate.\nRead more about how to baseline an existing "
+			"Migrate.\n\nRead more about how to baseline an existing "
 			"production database:\nhttps://pris.ly/d/migrate-baseline\n");
 		break;
 	case ST_STATUS_PENDING:

@@ -310,8 +310,13 @@ print_tree(devrun *r, const char *title, const st_vec *names)
 {
 	st_strbuf sb;
 
+	const char *dir = r->o->migrations_dir;
+
+	if (!strncmp(dir, "./", 2))
+		dir += 2;
 	st_strbuf_init_arena(&sb, r->cx->arena);
-	st_strbuf_addf(&sb, "%s\n\nmigrations/\n", title);
+	st_strbuf_addf(&sb, "%s\n\n%s%s\n", title, dir,
+		       dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/");
 	for (size_t i = 0; i < names->len; i++)
 		st_strbuf_addf(&sb, "  └─ %s/\n    └─ migration.sql\n",
 			       (const char *)names->items[i]);
@@ -346,14 +351,24 @@ write_migration(devrun *r, const char *dirname, const char *script)
 	return rc;
 }
 
+static void
+on_deploy_event(void *arg, const st_deploy_event *ev)
+{
+	devrun *r = arg;
+
+	if (ev->kind == ST_DEPLOY_APPLYING)
+		SAY(r->o, "Applying migration `%s`\n", ev->migration->name);
+}
+
 static int
 apply_pending(devrun *r, st_vec *names)
 {
 	st_deploy_result dr;
+	st_deploy_opts dopts = { .on_event = on_deploy_event, .arg = r };
 	int rc;
 
 	memset(&dr, 0, sizeof(dr));
-	rc = st_migrate_deploy(r->cx, r->db, r->md, NULL, &dr);
+	rc = st_migrate_deploy(r->cx, r->db, r->md, &dopts, &dr);
 	for (size_t i = 0; i < dr.applied.len; i++) {
 		const char *n = ((st_migration *)dr.applied.items[i])->name;
 
@@ -427,7 +442,7 @@ dev_run(devrun *r)
 	if ((rc = apply_pending(r, &applied_now)) < 0)
 		return rc;
 	if (applied_now.len)
-		print_tree(r, "The following migration(s) have been applied:",
+		print_tree(r, "\nThe following migration(s) have been applied:",
 			   &applied_now);
 	if ((rc = introspect_db(r, r->sh->db, &shadow_schema)) < 0)
 		return rc;
@@ -484,7 +499,7 @@ dev_run(devrun *r)
 	st_vec_init(&applied_now, cx->arena);
 	if ((rc = apply_pending(r, &applied_now)) < 0)
 		return rc;
-	print_tree(r, "The following migration(s) have been created and applied "
+	print_tree(r, "\nThe following migration(s) have been created and applied "
 		   "from new schema changes:", &applied_now);
 	SAY(o, "Your database is now in sync with your schema.\n");
 	return 0;
@@ -510,6 +525,9 @@ st_migrate_dev(st_ctx *cx, const st_dev_opts *o, st_dev_result *res)
 				&r.db)) < 0)
 		return rc;
 	res->created_db = r.db->created;
+	if (r.db->created)
+		SAY(o, "PostgreSQL database %s created at %s:%s\n\n", r.u.dbname,
+		    r.u.host, r.u.port);
 	if ((rc = st_shadow_open(cx, o->url, o->shadow_url, &r.sh)) < 0)
 		goto done;
 	res->shadow_desc = r.sh->desc;

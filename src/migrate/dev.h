@@ -88,6 +88,35 @@ typedef struct st_push_result {
  */
 int st_db_push(st_ctx *cx, const st_dev_opts *o, st_push_result *res);
 
+/* ==== schema sources with a database behind them (devsource.c) ==== */
+
+struct st_schema;
+
+typedef enum st_dev_src_kind {
+	ST_DEV_SRC_EMPTY,
+	ST_DEV_SRC_SCHEMA,       /* schema file or folder */
+	ST_DEV_SRC_URL,          /* a live database: introspection */
+	ST_DEV_SRC_MIGRATIONS,   /* a migrations folder replayed on a shadow */
+} st_dev_src_kind;
+
+typedef struct st_dev_src {
+	st_dev_src_kind kind;
+	const char *arg;         /* path or URL */
+	const char *dev_url;     /* MIGRATIONS: server for the shadow database */
+	const char *shadow_url;  /* MIGRATIONS: shadowDatabaseUrl, or NULL */
+	const char *desc;        /* out: which shadow database was used */
+} st_dev_src;
+
+/*
+ * Loads both sides of a comparison (`migrate diff`).  Schema sides are
+ * read first: when one side is a schema, a database side is introspected
+ * with its namespaces (`schemas = [...]`) and its partial indexes are
+ * reconciled with it the way Prisma does (st_introspect_reconcile_partial).
+ * Errors: those of the schema reader, connection errors, P3006, P3014.
+ */
+int st_dev_load_pair(st_ctx *cx, st_dev_src *from, st_dev_src *to,
+		     struct st_schema **from_out, struct st_schema **to_out);
+
 /* Prisma's migration name slug: "Add OrderNotes!" -> "add_order_notes". */
 char *st_migration_slug(st_arena *a, const char *name);
 

@@ -515,6 +515,15 @@ st_psl_format(st_ctx *cx, const st_psl_file *file, st_strbuf *out)
 	for (; i < n; i++) {
 		const st_psl_item *it = file->items[i];
 
+		/*
+		 * Prisma puts a blank line after a block only when a line
+		 * break follows its "}", so "}model B {" or "} // c" would
+		 * get one on the second run only.  We always separate, which
+		 * keeps format idempotent (the one place we differ).
+		 */
+		if (i > 0 && file->items[i - 1]->kind == ST_PSL_ITEM_BLOCK &&
+		    it->kind != ST_PSL_ITEM_BLANK)
+			r_end_line(&r);
 		switch (it->kind) {
 		case ST_PSL_ITEM_BLOCK:
 			fmt_block(&r, it->block, arena);

@@ -545,9 +545,9 @@ field_line(parser *p, size_t pos, size_t *end)
 	}
 	f->span = span(p, pos, trim_end(p, pos, f->trailing ?
 				f->trailing->span.start : psl__line_end(p->s, p->len, q)));
-	if (colon)
+	if (colon)     /* Prisma reports only this one for such a line */
 		serr(p, colon - 1, colon, "Field declarations don't require a `:`.");
-	if (!f->type.name.name)
+	else if (!f->type.name.name)
 		serr(p, f->span.start, f->span.end,
 		     "This field declaration is invalid. It is either missing a "
 		     "name or a type.");

@@ -417,9 +417,7 @@ st_studio_start(st_ctx *cx, const st_studio_opts *o, st_studio **out)
 					    : NULL;
 	s->env.migrations_dir = o->migrations_dir
 		? st_strdup(s->arena, o->migrations_dir) : NULL;
-	if (o->token)
-		snprintf(s->token, sizeof(s->token), "%s", o->token);
-	else if ((rc = st_studio_token_new(cx, s->token)) < 0)
+	if ((rc = st_studio_token_new(cx, s->token)) < 0)
 		goto fail;
 
 	if ((rc = st_pgpool_new(cx, o->db_url, o->read_only, 8, &s->env.pool)) < 0)

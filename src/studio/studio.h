@@ -27,7 +27,6 @@ typedef struct st_studio_opts {
 	const char *db_url;        /* libpq URL */
 	const char *schema_path;   /* schema.prisma or NULL */
 	const char *migrations_dir;/* prisma/migrations or NULL */
-	const char *token;         /* fixed token (tests), NULL: random */
 } st_studio_opts;
 
 /* Binds, connects once to check the URL, and starts serving in

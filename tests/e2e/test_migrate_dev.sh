@@ -135,5 +135,32 @@ for sig in TERM HUP KILL; do
 done
 rm -rf prisma/migrations/29990101000000_slow
 
+# ==== a pending migration that does not apply: P3006, nothing applied ====
+mkdir -p prisma/migrations/29990101000001_broken
+echo 'ALTER TABLE "Nope" ADD COLUMN x int;' >prisma/migrations/29990101000001_broken/migration.sql
+t_run 1 "$STRATA" migrate dev --name never
+t_ok "broken pending migration: refused"
+t_stderr_has "P3006"
+t_stderr_has 'Migration `29990101000001_broken` failed to apply cleanly to the shadow database.'
+t_check "broken pending migration: not recorded" \
+	[ "$(t_psql "$DB" "SELECT count(*) FROM _prisma_migrations WHERE migration_name LIKE '%broken'")" = 0 ]
+rm -rf prisma/migrations/29990101000001_broken
+
+# ==== CREATE DATABASE refused (P3014): an ephemeral local cluster ====
+ROLE=strata_nocreate_$$
+t_psql postgres "CREATE ROLE $ROLE LOGIN" >/dev/null
+t_psql postgres "CREATE DATABASE ${DB}_nc OWNER $ROLE" >/dev/null
+mkdir -p "$T_TMP/nc/prisma"
+cp "$FIX/steps/01-init.prisma" "$T_TMP/nc/prisma/schema.prisma"
+cd "$T_TMP/nc" || exit 1
+t_run 0 "$STRATA" migrate dev --name init \
+	--url "postgresql://$ROLE@$T_PGHOST:$STRATA_TEST_PGPORT/${DB}_nc"
+cd "$P" || exit 1
+t_ok "no CREATEDB privilege: migrate dev still works"
+t_stderr_has "ephemeral local PostgreSQL" "says which shadow database was used"
+t_check "ephemeral cluster removed" sh -c '! ls -d /tmp/strata-shadow-* 2>/dev/null | grep -q .'
+t_psql postgres "DROP DATABASE IF EXISTS \"${DB}_nc\" WITH (FORCE)" >/dev/null
+t_psql postgres "DROP ROLE IF EXISTS $ROLE" >/dev/null
+
 t_psql postgres "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
 t_done

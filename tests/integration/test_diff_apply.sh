@@ -110,6 +110,11 @@ known_different() {
 	case $1 in
 	default-autoincrement-add) echo "Prisma names the new sequence t_c_seq (lowercased), SERIAL names it T_c_seq" ;;
 	default-autoincrement-drop) echo "the owned sequence stays until the column is dropped" ;;
+	default-datetime-change) echo "Prisma never compares DateTime defaults (no step, like Prisma)" ;;
+	default-float-equivalent) echo "1.5 and 1.50 are the same default for Prisma; the stored expression text differs" ;;
+	type-unsupported-change) echo "Prisma never compares Unsupported types (no step, like Prisma)" ;;
+	22-enum-reorder) echo "Prisma ignores the order of enum values (no step, like Prisma)" ;;
+	multischema-move-table) echo "Prisma assumes every schema listed in schemas = [...] exists and creates none for the moved table" ;;
 	*) return 1 ;;
 	esac
 }
@@ -187,7 +192,7 @@ newdb
 apply "$T_DB" "$T_TMP/l.sql"
 t_check "63+ byte names: the script applies" [ $? -eq 0 ]
 t_psql "$T_DB" "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename LIKE 'AVeryLong%' ORDER BY 1" >"$T_TMP/idx"
-grep -o 'INDEX "[^"]*"' "$T_TMP/l.sql" | sed 's/INDEX "//; s/"$//' >"$T_TMP/idx.sql"
+grep -o 'INDEX "[^"]*"' "$T_TMP/l.sql" | sed 's/INDEX "//; s/"$//' | grep '^AVeryLong' >"$T_TMP/idx.sql"
 grep -o 'CONSTRAINT "[^"]*" PRIMARY' "$T_TMP/l.sql" | sed 's/CONSTRAINT "//; s/" PRIMARY//' | grep '^AVeryLong' >>"$T_TMP/idx.sql"
 sort "$T_TMP/idx.sql" >"$T_TMP/idx.want"
 t_same_file "63+ byte names: PostgreSQL keeps exactly the (truncated) names strata rendered" "$T_TMP/idx.want" "$T_TMP/idx"

@@ -173,6 +173,10 @@ test_psl_format__layout_rules(void **state)
 		{ "model A {\n  id Int @id\n  g Unsupported(\"é\")\n  x Int @unique\n}\n",
 		  "model A {\n  id Int               @id\n  g  Unsupported(\"é\")\n  x  Int               @unique\n}\n" },
 		{ "", "\n" },
+		/* text after a block's "}" on the same line: Prisma adds the
+		 * blank line only on a second run; strata at once (idempotent) */
+		{ "model A {\n}model C {\n  id Int @id\n} // c\n",
+		  "model A {\n}\n\nmodel C {\n  id Int @id\n}\n\n// c\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
