@@ -23,6 +23,7 @@
 # Timings are printed, never asserted: ratios against a peer measured in
 # the same run are what matters (README shows them).  When BENCH_MD names
 # a file, bench_row_m also appends a Markdown table row to it.
+# shellcheck disable=SC2034 # B_* results are read by the sourcing bench
 set -u
 B_ROOT=${B_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 : "${BUILD:=build}"
@@ -51,10 +52,14 @@ trap 'bench__cleanup; exit 130' INT TERM
 
 now_ns() { date +%s%N; }
 
+# bench__newer A B: A is newer than B (POSIX test has no -nt)
+bench__newer() { [ -n "$(find "$1" -newer "$2" 2>/dev/null)" ]; }
+
 # ---- the measuring wrapper, compiled on the fly into $BUILD
 B_MAXRSS="$B_BUILD/maxrss"
-if [ ! -x "$B_MAXRSS" ] || [ "$B_ROOT/bench/maxrss.c" -nt "$B_MAXRSS" ]; then
+if [ ! -x "$B_MAXRSS" ] || bench__newer "$B_ROOT/bench/maxrss.c" "$B_MAXRSS"; then
 	mkdir -p "$B_BUILD"
+	# shellcheck disable=SC2015
 	${CC:-cc} -O2 -o "$B_MAXRSS.tmp.$$" "$B_ROOT/bench/maxrss.c" 2>"$B_TMP/maxrss.err" &&
 		mv "$B_MAXRSS.tmp.$$" "$B_MAXRSS" ||
 		{ echo "   (bench/maxrss.c did not compile: no peak memory)" >&2; B_MAXRSS=""; }
@@ -236,9 +241,9 @@ bench_psl_bench() {
 		make -C "$B_ROOT" BUILD="$BUILD" "$BUILD/libstrata.a" >"$B_TMP/make.log" 2>&1 ||
 			{ B_PSL_BENCH=""; return 1; }
 	fi
-	if [ ! -x "$B_PSL_BENCH" ] || [ "$B_ROOT/bench/psl_bench.c" -nt "$B_PSL_BENCH" ] ||
-		[ "$B_BUILD/libstrata.a" -nt "$B_PSL_BENCH" ]; then
-		# shellcheck disable=SC2046
+	if [ ! -x "$B_PSL_BENCH" ] || bench__newer "$B_ROOT/bench/psl_bench.c" "$B_PSL_BENCH" ||
+		bench__newer "$B_BUILD/libstrata.a" "$B_PSL_BENCH"; then
+		# shellcheck disable=SC2015
 		${CC:-cc} -std=c17 -O2 -g -D_GNU_SOURCE -I"$B_ROOT/include" -I"$B_ROOT/src" \
 			-I"$B_BUILD/gen" -I"$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)" \
 			-o "$B_PSL_BENCH.tmp.$$" "$B_ROOT/bench/psl_bench.c" "$B_BUILD/libstrata.a" \

@@ -15,7 +15,6 @@ PBUDGET=${BENCH_PEER_BUDGET_MS:-30000}
 ITER=${BENCH_ITER:-50}
 
 bench_inputs
-PRISMA=-
 bench_oracle || echo "   prisma unavailable: $B_ORACLE_WHY"
 
 models() { grep -c '^model ' "$1"; }

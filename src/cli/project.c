@@ -30,6 +30,15 @@ under(st_arena *a, const char *base, const char *path)
 	return st_path_join(a, base, path);
 }
 
+/* dir/name, or just name when dir is "." */
+static const char *
+join_dir(st_arena *a, const char *dir, const char *name)
+{
+	if (!strcmp(dir, "."))
+		return st_strdup(a, name);
+	return st_path_join(a, dir, name);
+}
+
 static bool
 has_suffix(const char *s, const char *suf)
 {
@@ -372,20 +381,64 @@ cfg_get(cfg_val *obj, const char *path)
 	return NULL;
 }
 
+/* Where the word w (an identifier) first occurs outside comments and
+ * strings, or NULL. */
+static const char *
+find_code_word(const char *text, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+	const char *s = text, *end = text + len;
+
+	while (s < end) {
+		if (s + 1 < end && s[0] == '/' && s[1] == '/') {
+			while (s < end && *s != '\n')
+				s++;
+		} else if (s + 1 < end && s[0] == '/' && s[1] == '*') {
+			const char *e = strstr(s + 2, "*/");
+
+			s = e ? e + 2 : end;
+		} else if (*s == '"' || *s == '\'' || *s == '`') {
+			char q = *s++;
+
+			while (s < end && *s != q)
+				s += *s == '\\' ? 2 : 1;
+			s++;
+		} else if ((size_t)(end - s) >= n && !strncmp(s, w, n) &&
+			   (s == text || !is_ident_ch((unsigned char)s[-1])) &&
+			   (s + n == end || !is_ident_ch((unsigned char)s[n]))) {
+			return s;
+		} else {
+			s++;
+		}
+	}
+	return NULL;
+}
+
 /* Finds the config object: defineConfig({...}) or export default {...}. */
 static cfg_val *
 cfg_parse(st_ctx *cx, st_project *p, const char *text, size_t len)
 {
 	cfg_reader r = { cx, p, text, text + len };
-	const char *at = strstr(text, "defineConfig(");
+	const char *at;
 
+	/* defineConfig(, not the name in `import { defineConfig }` */
+	for (at = find_code_word(text, len, "defineConfig"); at;
+	     at = find_code_word(at + 12, len - (size_t)(at + 12 - text),
+				 "defineConfig")) {
+		r.s = at + strlen("defineConfig");
+		if (cfg_lit(&r, "("))
+			break;
+	}
 	if (at) {
-		r.s = at + strlen("defineConfig(");
-	} else if ((at = strstr(text, "export default"))) {
-		r.s = at + strlen("export default");
-	} else if ((at = strstr(text, "module.exports"))) {
-		r.s = at + strlen("module.exports");
-		cfg_lit(&r, "=");
+		/* r.s is after "(" */
+	} else if ((at = find_code_word(text, len, "export"))) {
+		r.s = at + strlen("export");
+		if (!cfg_lit(&r, "default"))
+			return NULL;
+	} else if ((at = find_code_word(text, len, "module"))) {
+		r.s = at + strlen("module");
+		if (!cfg_lit(&r, ".") || !cfg_lit(&r, "exports") || !cfg_lit(&r, "="))
+			return NULL;
 	} else {
 		return NULL;
 	}
@@ -727,7 +780,7 @@ st_project_load(st_ctx *cx, const st_project_opts *o, st_project **out)
 		if (!strstr(p->config_path, ".config/"))
 			p->dir = st_path_dirname(cx->arena, p->config_path);
 		add_env_file(p, cx->arena,
-			     st_path_join(cx->arena, p->dir, ".env"));
+			     join_dir(cx->arena, p->dir, ".env"));
 		if ((rc = st_file_read(cx, p->config_path, &text, &len)) < 0)
 			return rc;
 		cfg = cfg_parse(cx, p, text, len);
@@ -750,7 +803,7 @@ st_project_load(st_ctx *cx, const st_project_opts *o, st_project **out)
 
 		/* .env beside the schema comes before the working directory's */
 		st_vec_insert(&p->env_files, 0,
-			      st_path_join(cx->arena, sdir, ".env"));
+			      (char *)join_dir(cx->arena, sdir, ".env"));
 		if (!st_path_is_file(p->env_files.items[0]))
 			st_vec_remove(&p->env_files, 0);
 		else
@@ -776,11 +829,11 @@ st_project_load(st_ctx *cx, const st_project_opts *o, st_project **out)
 			p->migrations_dir =
 				st_path_is_dir(in)
 					? in
-					: st_path_join(cx->arena,
-						       st_path_dirname(cx->arena, p->schema_path),
-						       "migrations");
+					: join_dir(cx->arena,
+						   st_path_dirname(cx->arena, p->schema_path),
+						   "migrations");
 		} else if (p->schema_path) {
-			p->migrations_dir = st_path_join(
+			p->migrations_dir = join_dir(
 				cx->arena, st_path_dirname(cx->arena, p->schema_path),
 				"migrations");
 		} else {
@@ -894,7 +947,14 @@ st_project_datasource(st_ctx *cx, st_project *p)
 			prop = st_psl_block_prop(blk, "provider");
 			if (prop && prop->value && st_psl_expr_string(prop->value, &s, &len))
 				p->provider = s;
-			prop = st_psl_block_prop(blk, "url");
+			/* Prisma Migrate connects with directUrl when there is one
+			 * (the url then usually points at a pooler) */
+			p->ds_url_key = "directUrl";
+			prop = st_psl_block_prop(blk, "directUrl");
+			if (!prop || !prop->value) {
+				p->ds_url_key = "url";
+				prop = st_psl_block_prop(blk, "url");
+			}
 			if (prop && prop->value) {
 				st_psl_expr *e = prop->value;
 
@@ -925,8 +985,9 @@ schema_datasource_url(st_ctx *cx, st_project *p)
 		if (!v) {
 			st_err_setp(cx, ST_ENOTFOUND, "P1012",
 				    "environment variable not found: %s", p->ds_url_env);
-			st_err_detail(cx, "The datasource in %s reads its url from "
-				      "env(\"%s\").", p->ds_path, p->ds_url_env);
+			st_err_detail(cx, "The datasource in %s reads its %s from "
+				      "env(\"%s\").", p->ds_path, p->ds_url_key,
+				      p->ds_url_env);
 			st_err_hint(cx, "Set %s in the environment or in a .env file "
 				    "beside the schema, pass --url, or start a local "
 				    "database with `strata db start`.", p->ds_url_env);

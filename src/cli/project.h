@@ -89,6 +89,8 @@ typedef struct st_project {
 	const char *ds_url_env;     /* url = env("X"): X */
 	const char *ds_url_literal; /* url = "..." */
 	const char *ds_path;        /* file holding the datasource block */
+	const char *ds_url_key;     /* "directUrl" when set (Prisma Migrate
+				       uses it), else "url" */
 } st_project;
 
 /* Finds the schema, reads its files, and settles the migrations folder. */

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/db.h"
 #include "util/url.h"
@@ -214,7 +215,7 @@ connect_with(st_ctx *cx, const parsed *pp, const st_dburl *u,
 	const char *keys[64], *vals[64];
 	int n = 0;
 	const char *options = NULL;
-	bool have_app = false;
+	bool have_app = false, have_timeout = false;
 
 	for (PQconninfoOption *c = pp->opts; c->keyword && n < 56; c++) {
 		if (!c->val || !*c->val)
@@ -227,8 +228,11 @@ connect_with(st_ctx *cx, const parsed *pp, const st_dburl *u,
 		}
 		if (!strcmp(c->keyword, "application_name"))
 			have_app = true;
-		if (!strcmp(c->keyword, "connect_timeout") && o && o->connect_timeout)
-			continue;
+		if (!strcmp(c->keyword, "connect_timeout")) {
+			if (o && o->connect_timeout)
+				continue;
+			have_timeout = true;
+		}
 		keys[n] = c->keyword;
 		vals[n++] = c->val;
 	}
@@ -252,6 +256,10 @@ connect_with(st_ctx *cx, const parsed *pp, const st_dburl *u,
 	if (o && o->connect_timeout) {
 		keys[n] = "connect_timeout";
 		vals[n++] = st_strfmt(cx->arena, "%d", o->connect_timeout);
+	} else if (!have_timeout) {
+		/* Prisma's default: an unreachable host fails in 5 s, not never */
+		keys[n] = "connect_timeout";
+		vals[n++] = "5";
 	}
 	keys[n] = NULL;
 	vals[n] = NULL;
@@ -350,10 +358,22 @@ create_database(st_ctx *cx, const parsed *pp, const st_dburl *u,
 	st_strbuf_init_arena(&sql, cx->arena);
 	st_strbuf_adds(&sql, "CREATE DATABASE ");
 	st_sql_ident(&sql, u->dbname);
-	res = PQexec(c, sql.buf);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	for (int attempt = 0;; attempt++) {
+		const char *state;
 
+		res = PQexec(c, sql.buf);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK)
+			break;
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		/* 55006: another session is copying template1 right now (a
+		 * concurrent deployer creating the same database): retry */
+		if (state && !strcmp(state, "55006") && attempt < 100) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+			PQclear(res);
+			nanosleep(&ts, NULL);
+			continue;
+		}
 		/* a concurrent deployer created it first: fine */
 		if (!state || (strcmp(state, "42P04") && strcmp(state, "23505"))) {
 			st_dberr e;
@@ -366,6 +386,7 @@ create_database(st_ctx *cx, const parsed *pp, const st_dburl *u,
 				    "Failed to create database: %s", m.buf);
 			rc = ST_EDB;
 		}
+		break;
 	}
 	PQclear(res);
 	PQfinish(c);

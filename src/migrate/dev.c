@@ -76,13 +76,35 @@ st_migration_slug(st_arena *a, const char *name)
 	return sb.buf;
 }
 
+/*
+ * The UTC timestamp of a new migration: now, or one second after the
+ * newest migration of the folder when that is not earlier (two runs in
+ * the same second, or a clock behind the history, must not create a
+ * migration that sorts before the ones it builds on).
+ */
 static const char *
-timestamp_now(st_arena *a)
+timestamp_for(st_arena *a, const st_migdir *md)
 {
 	time_t t = time(NULL);
 	struct tm tm;
 	char buf[32];
 
+	if (md->migrations.len) {
+		const char *last = ((st_migration *)st_vec_last(&md->migrations))->name;
+		struct tm lt = { 0 };
+
+		if (strlen(last) >= 14 &&
+		    sscanf(last, "%4d%2d%2d%2d%2d%2d", &lt.tm_year, &lt.tm_mon,
+			   &lt.tm_mday, &lt.tm_hour, &lt.tm_min, &lt.tm_sec) == 6) {
+			time_t lts;
+
+			lt.tm_year -= 1900;
+			lt.tm_mon -= 1;
+			lts = timegm(&lt);
+			if (lts != (time_t)-1 && lts >= t)
+				t = lts + 1;
+		}
+	}
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y%m%d%H%M%S", &tm);
 	return st_strdup(a, buf);
@@ -417,12 +439,14 @@ dev_run(devrun *r)
 			r->u.host, r->u.port);
 
 		if (o->force_reset || o->io.confirm)
-			SAY(o, "%s\n\n%s\n", why, where);
+			SAY(o, "%s%s\n%s\n", why,
+			    why[strlen(why) - 1] == '\n' ? "" : "\n", where);
 		if (!o->force_reset &&
 		    !ask(o, "Do you want to continue? All data will be lost.")) {
 			st_err_set(cx, ST_ECONFLICT, "the database must be reset before "
 				   "migrate dev can continue");
-			st_err_detail(cx, "%s\n%s.", why, where);
+			if (!o->io.confirm)   /* else it was just shown */
+				st_err_detail(cx, "%s\n%s.", why, where);
 			st_err_hint(cx, o->io.confirm ? "Nothing was changed. Run strata "
 				    "migrate reset to drop the development database." :
 				    "Nothing was changed. Rerun with --force-reset to reset "
@@ -484,7 +508,7 @@ dev_run(devrun *r)
 		return st_err_setp(cx, ST_EUSAGE, "P3010", "The name of the migration "
 				   "is too long. It must not be longer than 200 "
 				   "characters (bytes).");
-	dirname = st_strfmt(cx->arena, "%s_%s", timestamp_now(cx->arena), name);
+	dirname = st_strfmt(cx->arena, "%s_%s", timestamp_for(cx->arena, r->md), name);
 	if ((rc = write_migration(r, dirname, d->script)) < 0)
 		return rc;
 	r->res->created = dirname;

@@ -67,9 +67,13 @@ plan(st_ctx *cx, const char *sql, size_t len, st_apply_mode *mode,
 	if (!st_sqlparse_maybe_special(sql, len))
 		return 0;
 	if (st_sqlparse_split(cx, sql, stmts) < 0) {
-		/* PostgreSQL will report the syntax error when it runs */
+		/* libpg_query (PostgreSQL 15's grammar) cannot read it: run it
+		 * exactly as Prisma would, and let the server judge it */
 		st_err_clear(cx);
 		stmts->len = 0;
+		*mode = ST_APPLY_SCRIPT;
+		*why = "strata's SQL parser cannot read the file; it runs as one "
+		       "script, as under Prisma";
 		return 0;
 	}
 	for (size_t i = 0; i < stmts->len; i++) {

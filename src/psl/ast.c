@@ -309,7 +309,10 @@ st_psl_dump(st_strbuf *out, const st_psl_file *file)
 			}
 			case ST_PSL_MEMBER_PROP:
 				st_strbuf_addf(out, "  prop %s = ", m->u.prop->name.name);
-				dump_expr(out, m->u.prop->value);
+				if (m->u.prop->value)
+					dump_expr(out, m->u.prop->value);
+				else
+					st_strbuf_adds(out, "<none>");
 				break;
 			case ST_PSL_MEMBER_VALUE:
 				st_strbuf_addf(out, "  value %s", m->u.value->name.name);

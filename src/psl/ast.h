@@ -15,13 +15,16 @@
  * (fields, attrs, props, values) and ignores members/items.
  *
  * Lexical facts (from Prisma's pest grammar, datamodel.pest):
- *   - identifiers are ASCII only: [A-Za-z0-9][A-Za-z0-9_-]*  (the
- *     validator rejects names that start with a digit or contain '-').
- *     Non-ASCII bytes outside strings and comments are syntax errors;
- *     inside strings and comments any valid UTF-8 is allowed.
- *   - strings are "..." on one line; a backslash escapes the next
- *     character (\" \\ \n \t \r \b \f \uXXXX are decoded, any other \c
- *     yields c); control characters are not allowed inside a string.
+ *   - identifiers: an alphanumeric, then alphanumerics, "_" and "-",
+ *     where alphanumeric means an ASCII letter or digit or a Unicode
+ *     letter of any script ("Café", "日本"; checked against Prisma 7.10;
+ *     non-ASCII digits and combining marks are not).  The validator
+ *     rejects names that start with a digit or contain '-'.  Inside
+ *     strings and comments any valid UTF-8 is allowed.
+ *   - strings are "..." on one line; control characters are not allowed
+ *     inside.  JSON escapes (\" \\ \/ \b \f \n \r \t \uXXXX, surrogate
+ *     pairs too) are decoded; any other escape, or a bad \u, is reported
+ *     with Prisma's message ("Unknown escape sequence. ...") and dropped.
  *   - numbers are -?[0-9]+(\.[0-9]+)?
  *   - "//" starts a comment, "///" a doc comment, both to end of line;
  *     slash-star starts a multi-line comment, up to star-slash (it is
@@ -139,7 +142,8 @@ typedef struct st_psl_attr {
  * slash-star for a multi-line comment: then it may span several lines and
  * ends with star-slash), without the line break (and without a '\r'
  * before it).  doc is true for "///"; multiline for a slash-star comment
- * (which Prisma counts as documentation, like "///").
+ * (which Prisma counts as documentation, like "///").  Comments may hold
+ * NUL bytes: the length of text is span.end - span.start.
  */
 typedef struct st_psl_comment {
 	const char *text;
@@ -210,10 +214,13 @@ struct st_psl_field {
 	st_psl_type type;         /* type.name.name NULL when missing (error) */
 	st_psl_attr **attrs;      /* @x, in source order */
 	size_t nattrs;
-	/* Documentation, as Prisma computes it: from the comment lines right
-	 * above, each "///" line with "///" and leading whitespace removed,
-	 * each multi-line comment's inner text trimmed, joined with "\n"
-	 * ("//" lines are not documentation); NULL if none. */
+	/* Documentation, as Prisma computes it (checked with its DMMF): from
+	 * the last run of comment lines since the previous field (blank lines
+	 * and block attributes in between do not matter), each "///" line
+	 * with "///" and leading whitespace removed, each multi-line
+	 * comment's inner text trimmed, joined with "\n" ("//" lines are not
+	 * documentation); NULL if none.  A block's doc needs the comment run
+	 * right above it (no blank line). */
 	const char *doc;
 	st_psl_comment *trailing; /* "// ..." at the end of the line or NULL */
 	st_span span;             /* name through the last attribute */
@@ -222,7 +229,9 @@ struct st_psl_field {
 /* key = value in a datasource or generator. */
 struct st_psl_prop {
 	st_psl_ident name;
-	st_psl_expr *value;       /* NULL when missing (error reported) */
+	st_psl_expr *value;       /* NULL for "key =" without a value (the
+	                           * parser reported Prisma's "Property key in
+	                           * generator g needs to be assigned a value") */
 	const char *doc;
 	st_psl_comment *trailing;
 	st_span span;

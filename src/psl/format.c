@@ -254,6 +254,13 @@ sort_by_rank(const void **items, const st_psl_attr **attrs, size_t n)
 
 /* ==== comments ==== */
 
+/* A comment's length (its text may hold NUL bytes). */
+static size_t
+clen(const st_psl_comment *c)
+{
+	return c->span.end - c->span.start;
+}
+
 static bool
 is_space(char c)
 {
@@ -261,8 +268,18 @@ is_space(char c)
 	       c == '\f';
 }
 
-/* One row per comment line; multi-line comments become a canonical
- * "/" "**" ... " *" "/" block. */
+/*
+ * One row per comment line; multi-line comments become a canonical
+ * "/" "**" ... " *" "/" block.
+ *
+ * Where we differ from Prisma: when a multi-line comment follows another
+ * comment line in the same run, Prisma takes its text from where the
+ * previous comment ended, indentation included, and cuts the first two
+ * bytes of that instead of the delimiter ("  /" "* a *" "/" becomes
+ * " * /" "* a"), so the comment grows on every run.  We always cut the
+ * delimiter, which is what Prisma does for every other multi-line comment,
+ * and stays idempotent.
+ */
 static void
 fmt_comment(table *t, const st_psl_comment *c)
 {
@@ -270,12 +287,12 @@ fmt_comment(table *t, const st_psl_comment *c)
 
 	if (!c->multiline) {
 		t_new_row(t);
-		t_suffix(t, s, strlen(s));
+		t_suffix(t, s, clen(c));
 		return;
 	}
+	end = s + clen(c) - 2;
 	t_new_row(t);
 	t_suffix(t, "/**", 3);
-	end = s + strlen(s) - 2;
 	for (s += 2; s < end;) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *le = nl ? nl : end, *a = s, *b = le;
@@ -343,7 +360,7 @@ fmt_field(table *t, const st_psl_field *f, const st_psl_comment *trailing,
 		fmt_attr(col, attrs[i]);
 	}
 	if (trailing)
-		t_suffix(t, trailing->text, strlen(trailing->text));
+		t_suffix(t, trailing->text, clen(trailing));
 }
 
 static void
@@ -359,7 +376,7 @@ fmt_value(table *t, const st_psl_enum_value *v, const st_psl_comment *trailing)
 			fmt_attr(col, v->attrs[i]);
 	}
 	if (trailing)
-		t_suffix(t, trailing->text, strlen(trailing->text));
+		t_suffix(t, trailing->text, clen(trailing));
 }
 
 static void
@@ -369,11 +386,13 @@ fmt_prop(table *t, const st_psl_prop *kv, const st_psl_comment *trailing)
 
 	t_new_row(t);
 	st_strbuf_adds(t_col(t, 0), kv->name.name);
-	col = t_col(t, 1);
-	st_strbuf_adds(col, "= ");
-	fmt_expr(col, kv->value);
+	if (kv->value) {
+		col = t_col(t, 1);
+		st_strbuf_adds(col, "= ");
+		fmt_expr(col, kv->value);
+	}
 	if (trailing)
-		t_suffix(t, trailing->text, strlen(trailing->text));
+		t_suffix(t, trailing->text, clen(trailing));
 }
 
 /* A block attribute to be placed at the end, with the comments above it
@@ -389,6 +408,7 @@ is_kind(const st_psl_block *b, size_t i, st_psl_member_kind k)
 	return i < b->nmembers && b->members[i]->kind == k;
 }
 
+
 static void
 fmt_block(renderer *r, const st_psl_block *b, st_arena *arena)
 {
@@ -397,6 +417,13 @@ fmt_block(renderer *r, const st_psl_block *b, st_arena *arena)
 	size_t i = 0, n = b->nmembers;
 	const void **items;
 	const st_psl_attr **attrs;
+	/*
+	 * Whether a row was produced yet.  Prisma also writes the blank line
+	 * of an empty line that follows only moved block attributes, so
+	 * "{ @@map(..) <blank> id Int" starts its body with a blank line that
+	 * its next run removes; we leave it out at once (idempotency).
+	 */
+	bool started = false;
 
 	t_init(&t);
 	r_write(r, b->keyword.name, strlen(b->keyword.name));
@@ -415,7 +442,8 @@ fmt_block(renderer *r, const st_psl_block *b, st_arena *arena)
 		if (is_kind(b, i, ST_PSL_MEMBER_BLANK)) {
 			ate = true;
 			i++;
-			if (i < n && !is_kind(b, i, ST_PSL_MEMBER_ATTR) &&
+			if (i < n && started &&
+			    !is_kind(b, i, ST_PSL_MEMBER_ATTR) &&
 			    !is_kind(b, i, ST_PSL_MEMBER_COMMENT)) {
 				t_render(&t, r);
 				t_new_row(&t);
@@ -439,14 +467,17 @@ fmt_block(renderer *r, const st_psl_block *b, st_arena *arena)
 				i = j + 1;
 				continue;
 			}
-			if (ate) {
+			if (ate && started) {
 				t_render(&t, r);
 				t_new_row(&t);
 			}
+			started = true;
 			for (; i < j; i++)
 				fmt_comment(&t, b->members[i]->u.comment);
 			continue;
 		}
+		if (m->kind != ST_PSL_MEMBER_ATTR)
+			started = true;
 		switch (m->kind) {
 		case ST_PSL_MEMBER_FIELD:
 			fmt_field(&t, m->u.field, m->trailing, arena);
@@ -489,7 +520,7 @@ fmt_block(renderer *r, const st_psl_block *b, st_arena *arena)
 		fmt_attr(t_col(&t, 0), pa->m->u.attr);
 		if (pa->m->trailing)
 			t_suffix(&t, pa->m->trailing->text,
-				 strlen(pa->m->trailing->text));
+				 clen(pa->m->trailing));
 	}
 	t_render(&t, r);
 	t_release(&t);

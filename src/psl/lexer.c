@@ -449,8 +449,7 @@ psl__unescape(st_ctx *cx, const st_source *src, size_t start, size_t end,
  *	import unicodedata
  *	r, s = [], None
  *	for c in range(0x80, 0x110000):
- *	    cat = unicodedata.category(chr(c))
- *	    ok = cat[0] in 'LN' or cat in ('Mn', 'Mc')
+ *	    ok = unicodedata.category(chr(c))[0] == 'L'
  *	    if ok and s is None: s = c
  *	    if not ok and s is not None: r.append((s, c - 1)); s = None
  *	# then print r as {0xA, 0xB}, pairs

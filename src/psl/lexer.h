@@ -20,8 +20,8 @@
 /* Decodes one UTF-8 character at pos (pos < len).  Returns its length in
  * bytes (1..4); an invalid sequence yields length 1 and *cp = 0xFFFD. */
 size_t psl__utf8(const char *s, size_t len, size_t pos, uint32_t *cp);
-/* Unicode alphanumeric as identifiers use it (ASCII letters and digits,
- * and non-ASCII letters, digits and combining marks). */
+/* "Alphanumeric" as Prisma's identifiers use it: ASCII letters and digits
+ * and the Unicode letters of any script (not other digits, not marks). */
 bool psl__is_alnum(uint32_t cp);
 
 /* Spaces, tabs and Unicode space separators (never line breaks). */

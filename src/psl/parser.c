@@ -590,7 +590,7 @@ value_line(parser *p, size_t pos, size_t *end)
 	return v;
 }
 
-/* key_value = identifier "=" expression trailing_comment? NEWLINE */
+/* key_value = identifier "=" expression? trailing_comment? NEWLINE */
 static st_psl_prop *
 prop_line(parser *p, size_t pos, size_t *end)
 {
@@ -606,8 +606,11 @@ prop_line(parser *p, size_t pos, size_t *end)
 	kv = st_alloc(p->cx->arena, sizeof(*kv));
 	kv->name = ident(p, pos, ne);
 	kv->value = expr(p, ws(p, q + 1), &ee);
-	if (!kv->value)
-		goto fail;
+	if (!kv->value) {
+		if (p->too_deep)
+			goto fail;
+		ee = q + 1;
+	}
 	nl = line_tail(p, ws(p, ee), &kv->trailing);
 	if (!nl)
 		goto fail;
@@ -639,14 +642,28 @@ attr_line(parser *p, size_t pos, size_t *end, st_psl_comment **trailing)
 	return a;
 }
 
-/* Documentation from the run of comment members right before index i. */
+/*
+ * Documentation for the member about to be added after members[0..n):
+ * like Prisma's pending comment, the last run of comment lines since the
+ * previous field / value / property, blank lines, block attributes and
+ * invalid lines in between notwithstanding.
+ */
 static const char *
 doc_before(parser *p, void *const *members, size_t n)
 {
-	size_t i = n, start;
+	size_t i, start;
 	st_strbuf sb;
 	bool any = false;
 
+	while (n > 0) {
+		st_psl_member_kind k = ((st_psl_member *)members[n - 1])->kind;
+
+		if (k != ST_PSL_MEMBER_BLANK && k != ST_PSL_MEMBER_ATTR &&
+		    k != ST_PSL_MEMBER_INVALID)
+			break;
+		n--;
+	}
+	i = n;
 	while (i > 0 && ((st_psl_member *)members[i - 1])->kind ==
 				ST_PSL_MEMBER_COMMENT)
 		i--;
@@ -657,7 +674,7 @@ doc_before(parser *p, void *const *members, size_t n)
 	for (i = start; i < n; i++) {
 		st_psl_comment *c = ((st_psl_member *)members[i])->u.comment;
 		const char *t = c->text;
-		size_t n = strlen(t);
+		size_t n = c->span.end - c->span.start; /* may hold NULs */
 
 		if (c->doc) {
 			t += 3, n -= 3;
@@ -764,6 +781,11 @@ member(parser *p, st_psl_block *b, size_t q, size_t base)
 		st_psl_prop *kv = prop_line(p, q, &e);
 
 		if (kv) {
+			if (!kv->value)
+				serr(p, b->keyword.span.start, b->name.span.end,
+				     "Property %s in %s %s needs to be assigned a "
+				     "value", kv->name.name,
+				     st_psl_block_kind_name(b->kind), b->name.name);
 			kv->doc = doc_before(p, p->stk + base, nmembers);
 			mb = new_member(p, ST_PSL_MEMBER_PROP, q, kv->span.end);
 			mb->u.prop = kv;
@@ -963,6 +985,7 @@ block_doc(parser *p, st_vec *items)
 	size_t i = items->len, base = p->nstk, n;
 	const char *doc;
 
+	/* only a comment run right above the block (Prisma 7.10's DMMF) */
 	while (i > 0 && ((st_psl_item *)items->items[i - 1])->kind ==
 				ST_PSL_ITEM_COMMENT)
 		i--;

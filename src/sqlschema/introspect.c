@@ -6,6 +6,7 @@
  * from pg_get_expr() text the way the describer's get_default_value does.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,7 @@ typedef struct ictx {
 	st_introspect_extra *extra;
 	const char *nsparam;   /* '{"a","b"}' */
 	bool multi;
+	st_map attmap;         /* "table-pointer:attnum" -> st_column * */
 	st_map nsmap;          /* namespace name -> (void *)1: read */
 } ictx;
 
@@ -34,11 +36,8 @@ ns_of(ictx *ic, const char *ns)
 	"((c.relkind = 'r' AND NOT c.relispartition) OR c.relkind = 'p')"
 
 static const char q_tables[] =
-	"SELECT n.nspname, c.relname, c.relkind::text, c.relrowsecurity,"
-	" ds.description"
+	"SELECT n.nspname, c.relname, c.relkind::text, c.relrowsecurity"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" LEFT JOIN pg_description ds ON ds.objoid = c.oid AND"
-	"  ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0"
 	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
 	" ORDER BY n.nspname, c.relname";
 
@@ -50,8 +49,8 @@ static const char q_columns[] =
 	/* relid 0: no relation to open and lock per table (10x faster);
 	 * only generated columns reference other columns */
 	" CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0)"
-	"  ELSE pg_get_expr(d.adbin, d.adrelid) END, ds.description,"
-	" bt.typname"
+	"  ELSE pg_get_expr(d.adbin, d.adrelid) END, NULL,"
+	" bt.typname, a.attnum"
 	" FROM pg_attribute a"
 	" JOIN pg_class c ON c.oid = a.attrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -61,11 +60,9 @@ static const char q_columns[] =
 	" JOIN pg_namespace en ON en.oid = et.typnamespace"
 	" LEFT JOIN pg_type bt ON et.typtype = 'd' AND bt.oid = et.typbasetype"
 	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-	" LEFT JOIN pg_description ds ON ds.objoid = c.oid AND"
-	"  ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum"
 	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
-	" AND a.attnum > 0 AND NOT a.attisdropped"
-	" ORDER BY n.nspname, c.relname, a.attnum";
+	" AND a.attnum > 0 AND NOT a.attisdropped";
+	/* sorted client-side: the rows are wide and a server sort spills */
 
 static const char q_enums[] =
 	"SELECT n.nspname, t.typname, e.enumlabel"
@@ -74,46 +71,44 @@ static const char q_enums[] =
 	" WHERE n.nspname = ANY($1::text[])"
 	" ORDER BY n.nspname, t.typname, e.enumsortorder";
 
+/* One row per index; key columns are mapped to names client-side (no
+ * join with pg_attribute: the columns query already has them). */
 static const char q_indexes[] =
 	"SELECT n.nspname, c.relname, i.relname, x.indisprimary, x.indisunique,"
-	" am.amname, k.ord, a.attname, oc.opcname, oc.opcdefault,"
-	" (x.indoption[k.ord - 1] & 1) = 1, (x.indoption[k.ord - 1] & 2) = 2,"
+	" am.amname, x.indkey::text, x.indclass::text, x.indoption::text,"
+	" x.indnkeyatts,"
 	" CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, x.indrelid) END,"
 	" x.indexprs IS NOT NULL,"
-	" k.ord <= x.indnkeyatts,"
-	" CASE WHEN k.ord = 1 AND (x.indexprs IS NOT NULL OR x.indpred IS NOT NULL)"
+	" CASE WHEN x.indexprs IS NOT NULL OR x.indpred IS NOT NULL"
 	"  THEN pg_get_indexdef(x.indexrelid) END"
 	" FROM pg_index x"
 	" JOIN pg_class i ON i.oid = x.indexrelid"
 	" JOIN pg_class c ON c.oid = x.indrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" JOIN pg_am am ON am.oid = i.relam"
-	" CROSS JOIN LATERAL unnest(x.indkey::int2[], x.indclass::oid[])"
-	"  WITH ORDINALITY AS k(attnum, opc, ord)"
-	" LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND"
-	"  a.attnum = k.attnum AND k.attnum > 0"
-	" LEFT JOIN pg_opclass oc ON oc.oid = k.opc"
 	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
 	" AND NOT EXISTS (SELECT 1 FROM pg_constraint xc"
 	"  WHERE xc.conindid = x.indexrelid AND xc.contype = 'x')"
-	" ORDER BY n.nspname, c.relname, x.indisprimary DESC, i.relname, k.ord";
+	" ORDER BY n.nspname, c.relname, x.indisprimary DESC, i.relname";
+
+/* Operator classes of GiST, GIN, SP-GiST and BRIN (the ones Prisma
+ * describes); a few hundred rows whatever the schema. */
+static const char q_opclasses[] =
+	"SELECT oc.oid, oc.opcname, oc.opcdefault FROM pg_opclass oc"
+	" JOIN pg_am am ON am.oid = oc.opcmethod"
+	" WHERE am.amname IN ('gist', 'gin', 'spgist', 'brin')";
 
 static const char q_fks[] =
 	"SELECT n.nspname, c.relname, f.conname, rn.nspname, rc.relname,"
-	" a.attname, ra.attname, f.confdeltype::text, f.confupdtype::text,"
-	" f.condeferrable, f.condeferred"
+	" f.conkey::text, f.confkey::text, f.confdeltype::text,"
+	" f.confupdtype::text, f.condeferrable"
 	" FROM pg_constraint f"
 	" JOIN pg_class c ON c.oid = f.conrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" JOIN pg_class rc ON rc.oid = f.confrelid"
 	" JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-	" CROSS JOIN LATERAL unnest(f.conkey, f.confkey)"
-	"  WITH ORDINALITY AS k(attnum, rattnum, ord)"
-	" JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.attnum"
-	" JOIN pg_attribute ra ON ra.attrelid = f.confrelid AND"
-	"  ra.attnum = k.rattnum"
 	" WHERE f.contype = 'f' AND n.nspname = ANY($1::text[]) AND " TABLE_FILTER
-	" ORDER BY n.nspname, c.relname, f.conname, k.ord";
+	" ORDER BY n.nspname, c.relname, f.conname";
 
 static const char q_extensions[] =
 	"SELECT e.extname, n.nspname, e.extversion, e.extrelocatable"
@@ -123,14 +118,22 @@ static const char q_extensions[] =
 
 /* Views and CHECK constraints (db pull notes only). */
 static const char q_others[] =
-	"SELECT 'view', n.nspname, c.relname, NULL"
+	"SELECT 'view', n.nspname, c.relname, NULL, NULL"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('v', 'm')"
 	" UNION ALL "
-	"SELECT 'check', n.nspname, c.relname, pg_get_constraintdef(k.oid)"
+	"SELECT 'check', n.nspname, c.relname, pg_get_constraintdef(k.oid), NULL"
 	" FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE k.contype = 'c' AND n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" UNION ALL "
+	"SELECT 'comment', n.nspname, c.relname, ds.description, a.attname"
+	" FROM pg_description ds"
+	" JOIN pg_class c ON c.oid = ds.objoid AND ds.classoid = 'pg_class'::regclass"
+	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ds.objsubid"
+	"  AND ds.objsubid > 0"
+	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
 	" ORDER BY 1, 2, 3";
 
 static int
@@ -712,9 +715,6 @@ read_tables(ictx *ic)
 		if (!strcmp(name, "_prisma_migrations"))
 			continue;
 		st_schema_add_table(ic->s, ns_of(ic, ns), name);
-		if (ic->extra && !st_dbres_isnull(r, i, 4))
-			st_map_put(&ic->extra->comments, comment_key(ic, ns, name, NULL),
-				   (void *)str_at(ic, r, i, 4));
 		if (bool_at(r, i, 3))
 			note(ic, ns, name, NULL, "row level security", NULL);
 		if (!strcmp(st_dbres_get(r, i, 2), "p"))
@@ -723,15 +723,35 @@ read_tables(ictx *ic)
 	return 0;
 }
 
+/* (namespace, table, attnum): the describer's order (qsort_r: no global
+ * state, the studio introspects from several threads) */
+static int
+cmp_column_rows(const void *a, const void *b, void *arg)
+{
+	const st_dbres *sort_res = arg;
+	int x = *(const int *)a, y = *(const int *)b, c;
+
+	if ((c = strcmp(st_dbres_get(sort_res, x, 0), st_dbres_get(sort_res, y, 0))) ||
+	    (c = strcmp(st_dbres_get(sort_res, x, 1), st_dbres_get(sort_res, y, 1))))
+		return c;
+	return atoi(st_dbres_get(sort_res, x, 15)) - atoi(st_dbres_get(sort_res, y, 15));
+}
+
 static int
 read_columns(ictx *ic)
 {
 	st_dbres *r;
-	int rc;
+	int rc, *order;
 
 	if ((rc = run(ic, q_columns, &r)) < 0)
 		return rc;
-	for (int i = 0; i < r->nrows; i++) {
+	order = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1, sizeof(*order));
+	for (int i = 0; i < r->nrows; i++)
+		order[i] = i;
+	qsort_r(order, (size_t)r->nrows, sizeof(*order), cmp_column_rows, r);
+	for (int oi = 0; oi < r->nrows; oi++) {
+		int i = order[oi];
+
 		const char *ns = st_dbres_get(r, i, 0);
 		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
 		const char *typtype = st_dbres_get(r, i, 6);
@@ -743,6 +763,8 @@ read_columns(ictx *ic)
 		if (!t)
 			continue;
 		c = st_table_add_column(ic->s, t, str_at(ic, r, i, 2));
+		st_map_put(&ic->attmap, st_strfmt(ic->cx->arena, "%p:%s", (void *)t,
+						  st_dbres_get(r, i, 15)), c);
 		c->type.arity = bool_at(r, i, 3) ? ST_ARITY_REQUIRED : ST_ARITY_NULLABLE;
 		if (typtype && typtype[0] == 'd' && !st_dbres_isnull(r, i, 14))
 			typname = str_at(ic, r, i, 14);
@@ -762,10 +784,6 @@ read_columns(ictx *ic)
 		} else {
 			st_introspect_parse_default(ic->s, c, st_dbres_get(r, i, 12));
 		}
-		if (ic->extra && !st_dbres_isnull(r, i, 13))
-			st_map_put(&ic->extra->comments,
-				   comment_key(ic, ns, t->name, c->name),
-				   (void *)str_at(ic, r, i, 13));
 	}
 	return 0;
 }
@@ -808,60 +826,117 @@ algo_of(const char *am, st_index_algo *out)
 	return false;
 }
 
+/* "1 2 -3" or "{1,2}" -> numbers; returns how many (at most max). */
+static int
+numbers(const char *text, long *out, int max)
+{
+	int n = 0;
+
+	while (text && *text && n < max) {
+		char *end;
+		long v;
+
+		while (*text && *text != '-' && (*text < '0' || *text > '9'))
+			text++;
+		if (!*text)
+			break;
+		v = strtol(text, &end, 10);
+		if (end == text)
+			break;
+		out[n++] = v;
+		text = end;
+	}
+	return n;
+}
+
+static st_column *
+column_at(ictx *ic, const st_table *t, long attnum)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%p:%ld", (const void *)t, attnum);
+	return st_map_get(&ic->attmap, key);
+}
+
+typedef struct opclass {
+	const char *name;
+	bool is_default;
+} opclass;
+
 static int
 read_indexes(ictx *ic)
 {
-	st_dbres *r;
+	st_dbres *r, *oc;
+	st_map opclasses;
 	int rc;
-	int i = 0;
 
-	if ((rc = run(ic, q_indexes, &r)) < 0)
+	if ((rc = st_db_query(ic->cx, ic->db, &oc, q_opclasses, 0, NULL)) < 0 ||
+	    (rc = run(ic, q_indexes, &r)) < 0)
 		return rc;
-	while (i < r->nrows) {
-		const char *ns = st_dbres_get(r, i, 0), *tname = st_dbres_get(r, i, 1);
+	st_map_init(&opclasses, ic->cx->arena);
+	for (int i = 0; i < oc->nrows; i++) {
+		opclass *o = st_alloc(ic->cx->arena, sizeof(*o));
+
+		o->name = str_at(ic, oc, i, 1);
+		o->is_default = bool_at(oc, i, 2);
+		st_map_put(&opclasses, str_at(ic, oc, i, 0), o);
+	}
+	for (int i = 0; i < r->nrows; i++) {
+		const char *ns = st_dbres_get(r, i, 0);
 		const char *iname = st_dbres_get(r, i, 2);
-		st_table *t = find_table(ic, ns, tname);
+		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
 		st_index_algo algo = ST_ALGO_BTREE;
-		bool skip = !t || bool_at(r, i, 13) ||
-			    !algo_of(st_dbres_get(r, i, 5), &algo);
-		int j = i;
-		st_index *ix = NULL;
+		long keys[64], classes[64], options[64];
+		int nkeys, nclasses, noptions;
+		st_index *ix;
 
-		while (j < r->nrows && !strcmp(st_dbres_get(r, j, 0), ns) &&
-		       !strcmp(st_dbres_get(r, j, 1), tname) &&
-		       !strcmp(st_dbres_get(r, j, 2), iname))
-			j++;
-		if (t && bool_at(r, i, 13))
-			note(ic, ns, t->name, NULL, "expression index",
-			     str_at(ic, r, i, 15));
-		else if (t && !st_dbres_isnull(r, i, 12))
-			note(ic, ns, t->name, NULL, "partial index",
-			     str_at(ic, r, i, 15));
-		if (!skip) {
-			ix = st_table_add_index(ic->s, t, str_at(ic, r, i, 2),
-						bool_at(r, i, 3) ? ST_INDEX_PRIMARY :
-						bool_at(r, i, 4) ? ST_INDEX_UNIQUE :
-						ST_INDEX_NORMAL);
-			ix->algo = algo;
-			ix->predicate = str_at(ic, r, i, 12);
-			for (int k = i; k < j; k++) {
-				st_column *c;
-				st_index_col *icol;
-
-				if (!bool_at(r, k, 14))   /* INCLUDE column */
-					continue;
-				c = st_table_column(t, st_dbres_get(r, k, 7));
-				if (!c)
-					continue;
-				icol = st_index_add_column(ic->s, ix, c);
-				icol->sort = bool_at(r, k, 10) ? ST_SORT_DESC : ST_SORT_ASC;
-				icol->opclass = str_at(ic, r, k, 8);
-				icol->opclass_is_default = bool_at(r, k, 9);
-				if (bool_at(r, k, 11) != bool_at(r, k, 10))
-					note(ic, ns, t->name, c->name, "nulls order", iname);
-			}
+		if (!t)
+			continue;
+		if (bool_at(r, i, 11)) {
+			note(ic, ns, t->name, NULL, "expression index", str_at(ic, r, i, 12));
+			continue;
 		}
-		i = j;
+		if (!st_dbres_isnull(r, i, 10))
+			note(ic, ns, t->name, NULL, "partial index", str_at(ic, r, i, 12));
+		if (!algo_of(st_dbres_get(r, i, 5), &algo))
+			continue;
+		nkeys = numbers(st_dbres_get(r, i, 6), keys, 64);
+		nclasses = numbers(st_dbres_get(r, i, 7), classes, 64);
+		noptions = numbers(st_dbres_get(r, i, 8), options, 64);
+		ix = st_table_add_index(ic->s, t, str_at(ic, r, i, 2),
+					bool_at(r, i, 3) ? ST_INDEX_PRIMARY :
+					bool_at(r, i, 4) ? ST_INDEX_UNIQUE :
+					ST_INDEX_NORMAL);
+		ix->algo = algo;
+		ix->predicate = str_at(ic, r, i, 10);
+		for (int k = 0; k < nkeys; k++) {
+			/* INCLUDE columns (k >= indnkeyatts) count as index
+			 * columns, as in Prisma's describer (such an index never
+			 * matches the schema's, so Prisma recreates it) */
+			st_column *c = column_at(ic, t, keys[k]);
+			long opt = k < noptions ? options[k] : 0;
+			st_index_col *icol;
+
+			if (!c)
+				continue;
+			icol = st_index_add_column(ic->s, ix, c);
+			icol->sort = opt & 1 ? ST_SORT_DESC : ST_SORT_ASC;
+			/* Prisma describes operator classes of GiST, GIN,
+			 * SP-GiST and BRIN indexes only */
+			if (algo != ST_ALGO_BTREE && algo != ST_ALGO_HASH &&
+			    k < nclasses) {
+				char key[32];
+				const opclass *o;
+
+				snprintf(key, sizeof(key), "%ld", classes[k]);
+				if ((o = st_map_get(&opclasses, key))) {
+					icol->opclass = o->name;
+					icol->opclass_is_default = o->is_default;
+				}
+			}
+			if (!!(opt & 2) != !!(opt & 1))
+				note(ic, ns, t->name, c->name, "nulls order", iname);
+		}
 	}
 	return 0;
 }
@@ -882,41 +957,38 @@ static int
 read_fks(ictx *ic)
 {
 	st_dbres *r;
-	int rc, i = 0;
+	int rc;
 
 	if ((rc = run(ic, q_fks, &r)) < 0)
 		return rc;
-	while (i < r->nrows) {
-		const char *ns = st_dbres_get(r, i, 0), *tname = st_dbres_get(r, i, 1);
-		const char *cname = st_dbres_get(r, i, 2);
+	for (int i = 0; i < r->nrows; i++) {
+		const char *ns = st_dbres_get(r, i, 0);
 		const char *rns = st_dbres_get(r, i, 3);
-		st_table *t = find_table(ic, ns, tname);
+		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
 		st_table *rt = st_map_get(&ic->nsmap, rns) ?
 			       find_table(ic, rns, st_dbres_get(r, i, 4)) : NULL;
-		int j = i;
+		long cols[64], refs[64];
+		int ncols, nrefs;
+		st_fk *fk;
 
-		while (j < r->nrows && !strcmp(st_dbres_get(r, j, 0), ns) &&
-		       !strcmp(st_dbres_get(r, j, 1), tname) &&
-		       !strcmp(st_dbres_get(r, j, 2), cname))
-			j++;
-		if (t && rt) {
-			st_fk *fk = st_table_add_fk(ic->s, t, str_at(ic, r, i, 2), rt);
+		if (!t || !rt)
+			continue;
+		ncols = numbers(st_dbres_get(r, i, 5), cols, 64);
+		nrefs = numbers(st_dbres_get(r, i, 6), refs, 64);
+		fk = st_table_add_fk(ic->s, t, str_at(ic, r, i, 2), rt);
+		fk->on_delete = action_of(st_dbres_get(r, i, 7));
+		fk->on_update = action_of(st_dbres_get(r, i, 8));
+		for (int k = 0; k < ncols && k < nrefs; k++) {
+			st_column *a = column_at(ic, t, cols[k]);
+			st_column *b = column_at(ic, rt, refs[k]);
 
-			fk->on_delete = action_of(st_dbres_get(r, i, 7));
-			fk->on_update = action_of(st_dbres_get(r, i, 8));
-			for (int k = i; k < j; k++) {
-				st_column *a = st_table_column(t, st_dbres_get(r, k, 5));
-				st_column *b = st_table_column(rt, st_dbres_get(r, k, 6));
-
-				if (a && b) {
-					st_vec_push(&fk->cols, a);
-					st_vec_push(&fk->ref_cols, b);
-				}
+			if (a && b) {
+				st_vec_push(&fk->cols, a);
+				st_vec_push(&fk->ref_cols, b);
 			}
-			if (bool_at(r, i, 9))
-				note(ic, ns, t->name, NULL, "deferrable", fk->name);
 		}
-		i = j;
+		if (bool_at(r, i, 9))
+			note(ic, ns, t->name, NULL, "deferrable", fk->name);
 	}
 	return 0;
 }
@@ -951,7 +1023,12 @@ read_others(ictx *ic)
 		const char *kind = st_dbres_get(r, i, 0);
 		const char *ns = str_at(ic, r, i, 1), *name = str_at(ic, r, i, 2);
 
-		if (!strcmp(kind, "view")) {
+		if (!strcmp(kind, "comment")) {
+			st_map_put(&ic->extra->comments,
+				   comment_key(ic, ns, name, st_dbres_isnull(r, i, 4) ? NULL :
+					       str_at(ic, r, i, 4)),
+				   (void *)str_at(ic, r, i, 3));
+		} else if (!strcmp(kind, "view")) {
 			st_vec_push(&ic->extra->views, st_strfmt(ic->cx->arena, "%s.%s",
 								  ns, name));
 			note(ic, ns, name, NULL, "view", NULL);
@@ -1044,6 +1121,7 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 	ic.s->multi_schema = ic.multi;
 	ic.nsparam = ns_array(cx->arena, ns, nns);
 	st_map_init(&ic.nsmap, cx->arena);
+	st_map_init(&ic.attmap, cx->arena);
 	if (extra) {
 		ic.extra = st_alloc(cx->arena, sizeof(*ic.extra));
 		st_vec_init(&ic.extra->notes, cx->arena);

@@ -939,7 +939,11 @@ parse_existing(st_ctx *cx, const char *text)
 	if (st_psl_parse_schema(pcx, &src, 1, &ast) < 0 ||
 	    st_psl_validate(pcx, ast, &pm) < 0)
 		pm = NULL;
-	/* pcx's memory lives in cx's arena: the model stays valid */
+	/* pcx's arena is a child of cx's: the model stays valid; only the
+	 * heap-held message buffers go now */
+	st_strbuf_release(&pcx->err_msg);
+	st_strbuf_release(&pcx->err_detail);
+	st_strbuf_release(&pcx->err_hint);
 	return pm;
 }
 

@@ -108,8 +108,9 @@ create_index(st_strbuf *sb, const st_index *ix)
 	}
 	st_strbuf_addch(sb, ')');
 	if (ix->predicate) {
-		st_strbuf_adds(sb, " WHERE ");
+		st_strbuf_adds(sb, " WHERE (");
 		st_strbuf_adds(sb, ix->predicate);
+		st_strbuf_addch(sb, ')');
 	}
 }
 
@@ -138,9 +139,10 @@ add_fk(st_strbuf *sb, const st_fk *fk)
 			st_strbuf_adds(sb, ", ");
 		st_render_ident(sb, ((st_column *)fk->ref_cols.items[i])->name);
 	}
-	st_strbuf_addf(sb, ") ON DELETE %s ON UPDATE %s",
-		       st_fk_action_sql(fk->on_delete),
-		       st_fk_action_sql(fk->on_update));
+	st_strbuf_adds(sb, ") ON DELETE ");
+	st_strbuf_adds(sb, st_fk_action_sql(fk->on_delete));
+	st_strbuf_adds(sb, " ON UPDATE ");
+	st_strbuf_adds(sb, st_fk_action_sql(fk->on_update));
 }
 
 static void
@@ -274,6 +276,16 @@ alter_column(rctx *r, const st_table_change *c, st_vec *before,
 	st_strbuf_release(&sb);
 }
 
+static bool
+dropped_pk(const st_step *s)
+{
+	for (size_t i = 0; i < s->changes.len; i++)
+		if (((st_table_change *)s->changes.items[i])->kind ==
+		    ST_TCHG_DROP_PRIMARY_KEY)
+			return true;
+	return false;
+}
+
 static void
 alter_table(rctx *r, const st_step *s)
 {
@@ -293,11 +305,23 @@ alter_table(rctx *r, const st_step *s)
 			st_render_ident(&sb, p->pk->name);
 			break;
 		case ST_TCHG_RENAME_PRIMARY_KEY:
-			st_strbuf_adds(&sb, "RENAME CONSTRAINT ");
+			/*
+			 * Prisma renders the rename as a statement of its own
+			 * after the ALTER TABLE.  When the primary key is also
+			 * dropped and re-added (under its new name), Prisma
+			 * still renames the constraint that no longer exists,
+			 * which fails; strata leaves the rename out then.
+			 */
+			if (dropped_pk(s))
+				continue;
+			st_strbuf_adds(&sb, "ALTER TABLE ");
+			table_ref(&sb, p);
+			st_strbuf_adds(&sb, " RENAME CONSTRAINT ");
 			st_render_ident(&sb, p->pk->name);
 			st_strbuf_adds(&sb, " TO ");
 			st_render_ident(&sb, n->pk->name);
-			break;
+			st_vec_push(&after, st_strdup(a, sb.buf));
+			continue;
 		case ST_TCHG_ADD_PRIMARY_KEY:
 			st_strbuf_adds(&sb, "ADD ");
 			if (n->pk->name && *n->pk->name) {
@@ -331,9 +355,9 @@ alter_table(rctx *r, const st_step *s)
 		}
 		st_vec_push(&lines, st_strdup(a, sb.buf));
 	}
+	for (size_t i = 0; i < before.len; i++)
+		st_vec_push(r->out, before.items[i]);
 	if (lines.len) {
-		for (size_t i = 0; i < before.len; i++)
-			st_vec_push(r->out, before.items[i]);
 		st_strbuf_reset(&sb);
 		st_strbuf_adds(&sb, "ALTER TABLE ");
 		table_ref(&sb, p);
@@ -344,9 +368,9 @@ alter_table(rctx *r, const st_step *s)
 			st_strbuf_adds(&sb, lines.items[i]);
 		}
 		emit(r, &sb);
-		for (size_t i = 0; i < after.len; i++)
-			st_vec_push(r->out, after.items[i]);
 	}
+	for (size_t i = 0; i < after.len; i++)
+		st_vec_push(r->out, after.items[i]);
 	st_strbuf_release(&sb);
 }
 
@@ -405,9 +429,20 @@ alter_enum(rctx *r, const st_step *s)
 				const st_column *col = tb->columns.items[c];
 				const char *arr = col->type.arity == ST_ARITY_LIST ? "[]" : "";
 
+				const st_table *pt;
+
 				if (col->type.family != ST_FAM_ENUM ||
 				    strcmp(col->type.enum_name, ne->name) ||
 				    strcmp(tb->ns, ne->ns))
+					continue;
+				/*
+				 * Prisma also casts columns that do not exist yet
+				 * (tables and columns the script creates later), and
+				 * its script then fails; only existing columns can
+				 * and need to be cast.
+				 */
+				pt = st_schema_table(r->m->from, tb->ns, tb->name);
+				if (!pt || !st_table_column(pt, col->name))
 					continue;
 				st_strbuf_adds(&sb, "ALTER TABLE ");
 				table_ref(&sb, tb);
@@ -597,7 +632,9 @@ st_render_script(st_ctx *cx, st_strbuf *sb, const st_migration *m)
 		if (!first)
 			st_strbuf_addch(sb, '\n');
 		first = false;
-		st_strbuf_addf(sb, "-- %s\n", st_step_name(s->kind));
+		st_strbuf_adds(sb, "-- ");
+		st_strbuf_adds(sb, st_step_name(s->kind));
+		st_strbuf_addch(sb, '\n');
 		for (size_t j = 0; j < stmts.len; j++) {
 			st_strbuf_adds(sb, stmts.items[j]);
 			st_strbuf_adds(sb, ";\n");

@@ -222,22 +222,39 @@ st_schema_finish(st_schema *s)
 void
 st_render_ident(st_strbuf *sb, const char *name)
 {
-	st_sql_ident(sb, name);
+	size_t n = strlen(name);
+
+	if (memchr(name, '"', n)) {
+		st_sql_ident(sb, name);
+		return;
+	}
+	st_strbuf_grow(sb, n + 2);
+	sb->buf[sb->len++] = '"';
+	memcpy(sb->buf + sb->len, name, n);
+	sb->len += n;
+	sb->buf[sb->len++] = '"';
+	sb->buf[sb->len] = 0;
 }
 
 void
 st_render_qualified(st_strbuf *sb, const char *schema, const char *name)
 {
 	if (schema) {
-		st_sql_ident(sb, schema);
+		st_render_ident(sb, schema);
 		st_strbuf_addch(sb, '.');
 	}
-	st_sql_ident(sb, name);
+	st_render_ident(sb, name);
 }
 
 void
 st_render_string(st_strbuf *sb, const char *s)
 {
+	if (!strchr(s, '\'')) {
+		st_strbuf_addch(sb, '\'');
+		st_strbuf_adds(sb, s);
+		st_strbuf_addch(sb, '\'');
+		return;
+	}
 	st_strbuf_addch(sb, '\'');
 	for (const char *p = s; *p; p++) {
 		if (*p == '\'')

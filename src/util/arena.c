@@ -122,8 +122,9 @@ st_arena_free(st_arena *a)
 	free(a);
 }
 
-void *
-st_alloc(st_arena *a, size_t size)
+/* Room for size bytes, not zeroed. */
+static void *
+alloc_raw(st_arena *a, size_t size)
 {
 	struct block *b = a->blocks;
 	size_t need = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -149,6 +150,14 @@ st_alloc(st_arena *a, size_t size)
 	p = b->data + b->used;
 	b->used += need;
 	a->used += need;
+	return p;
+}
+
+void *
+st_alloc(st_arena *a, size_t size)
+{
+	void *p = alloc_raw(a, size);
+
 	memset(p, 0, size);
 	return p;
 }
@@ -166,10 +175,11 @@ st_alloc_array(st_arena *a, size_t n, size_t size)
 void *
 st_memdup(st_arena *a, const void *p, size_t n)
 {
-	void *q = st_alloc(a, n + 1);
+	char *q = alloc_raw(a, n + 1);
 
 	if (n)
 		memcpy(q, p, n);
+	q[n] = '\0';
 	return q;
 }
 
@@ -188,16 +198,32 @@ st_strdup(st_arena *a, const char *s)
 char *
 st_vstrfmt(st_arena *a, const char *fmt, va_list ap)
 {
+	struct block *b = a->blocks;
 	va_list cp;
 	int n;
 	char *s;
 
+	/* Format straight into the free end of the current block; only when
+	 * the text does not fit is it formatted a second time. */
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0)
-		n = 0;
-	s = st_alloc(a, (size_t)n + 1);
+	if (b && b->size > b->used) {
+		size_t room = b->size - b->used;
+
+		s = (char *)b->data + b->used;
+		n = vsnprintf(s, room, fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			n = 0;
+		/* alloc_raw hands out this very spot when the rounded size fits */
+		if ((((size_t)n + 1 + ALIGN - 1) & ~(size_t)(ALIGN - 1)) <= room)
+			return alloc_raw(a, (size_t)n + 1);
+	} else {
+		n = vsnprintf(NULL, 0, fmt, cp);
+		va_end(cp);
+		if (n < 0)
+			n = 0;
+	}
+	s = alloc_raw(a, (size_t)n + 1);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }

@@ -69,6 +69,21 @@ t_stdout_has "Your database is now in sync with your schema."
 t_check "drift: the hand-made column is gone" \
 	[ "$(t_psql "$DB" "SELECT count(*) FROM information_schema.columns WHERE table_name = 'Tag' AND column_name = 'color'")" = 0 ]
 
+# ==== on a terminal: the reset is asked for ====
+if command -v script >/dev/null 2>&1; then
+	t_psql "$DB" 'ALTER TABLE "Tag" ADD COLUMN "color2" TEXT' >/dev/null
+	printf 'n\n' | env -u CI script -qec "'$STRATA' migrate dev --name tty --skip-seed" /dev/null >"$T_TMP/tty.out" 2>&1
+	t_check "terminal: the reset question is asked" grep -q "Do you want to continue? All data will be lost." "$T_TMP/tty.out"
+	t_check "terminal: declined, the column is still there" \
+		[ "$(t_psql "$DB" "SELECT count(*) FROM information_schema.columns WHERE column_name = 'color2'")" = 1 ]
+	printf 'y\n' | env -u CI script -qec "'$STRATA' migrate dev --name tty --skip-seed" /dev/null >"$T_TMP/tty.out" 2>&1
+	t_check "terminal: confirmed, the database is reset" grep -q "Database reset successful" "$T_TMP/tty.out"
+	t_check "terminal: confirmed, the column is gone" \
+		[ "$(t_psql "$DB" "SELECT count(*) FROM information_schema.columns WHERE column_name = 'color2'")" = 0 ]
+else
+	t_skip "terminal prompts" "script(1) is not installed"
+fi
+
 # ==== an edited applied migration ====
 first=$(ls -d prisma/migrations/*_init | head -1)
 printf '\n-- edited\n' >>"$first/migration.sql"
@@ -105,6 +120,21 @@ t_check "--create-only: column still there" \
 t_run 0 "$STRATA" migrate dev
 t_ok "the created migration is applied by the next run"
 t_stdout_has "The following migration(s) have been applied:"
+
+# ==== migrate diff with database sources ====
+t_run 0 "$STRATA" migrate diff --from-config-datasource --to-schema prisma/schema.prisma --exit-code
+t_ok "migrate diff --from-config-datasource: in sync (exit 0)"
+t_stdout_has "No difference detected."
+t_run 0 "$STRATA" migrate diff --from-migrations prisma/migrations --to-url "$DATABASE_URL" --exit-code
+t_ok "migrate diff --from-migrations --to-url: the history gives the database (exit 0)"
+t_check "migrate diff --from-migrations: shadow database dropped" [ "$(shadow_count)" = 0 ]
+t_psql "$DB" 'CREATE INDEX "by_hand" ON "Tag" ("label")' >/dev/null
+t_run 2 "$STRATA" migrate diff --from-migrations prisma/migrations --to-config-datasource --script --exit-code
+t_ok "migrate diff: drift shows (exit 2)"
+t_stdout_has 'CREATE INDEX "by_hand" ON '
+t_psql "$DB" 'DROP INDEX "by_hand"' >/dev/null
+t_run 2 "$STRATA" migrate diff --from-url "$DATABASE_URL" --to-migrations prisma/migrations --from-empty
+t_ok "migrate diff: two --from-* is a usage error"
 
 # ==== production safety ====
 t_run 1 "$STRATA" migrate dev --name remote --url "postgresql://me@db.example.invalid:5432/prod"

@@ -7,6 +7,7 @@
 #   - every case of tests/fixtures/prisma/alter/ (the reference samples)
 #   - --from-empty for every corpus project and sample of
 #     tests/fixtures/prisma/diff-empty/ (from the ORIGINAL corpus schema)
+#   - each corpus project's schema -> the next project's (diff-corpus/)
 #   - the command line: --exit-code, -o, usage and schema errors.
 . "$(dirname "$0")/../lib.sh"
 
@@ -72,6 +73,26 @@ else
 	t_skip "from-empty fixtures" "tests/fixtures/prisma/diff-empty/SOURCES.tsv missing"
 fi
 
+# corpus -> corpus: a whole real schema replaced by another real schema
+# (tests/fixtures/diff-corpus, made by tools/oracle/gen-diff-pairs.sh --corpus)
+srcpath() {
+	awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$EMPTY/SOURCES.tsv" | sed "s|^corpus/|$STRATA_CORPUS/|"
+}
+for f in "$T_ROOT"/tests/fixtures/diff-corpus/*--*.sql; do
+	case $f in *.strata.sql) continue ;; esac
+	[ -f "$f" ] || continue
+	pair=$(basename "$f" .sql)
+	a=$(srcpath "${pair%%--*}")
+	b=$(srcpath "${pair#*--}")
+	if [ ! -e "$a" ] || [ ! -e "$b" ]; then
+		t_skip "corpus $pair" "corpus not present (STRATA_CORPUS)"
+		continue
+	fi
+	exp=$f
+	[ -f "${f%.sql}.strata.sql" ] && exp=${f%.sql}.strata.sql
+	check_pair "corpus $pair" "$a" "$b" "$exp" "${f%.sql}.summary.txt"
+done
+
 # ==== the command line ====
 A=$T_TMP/a.prisma
 B=$T_TMP/b.prisma
@@ -112,6 +133,9 @@ t_stdout_has 'DROP TABLE "User";'
 t_run 0 "$STRATA" migrate diff --from-empty --to-schema "$B" --script -o "$T_TMP/out.sql"
 t_ok "-o FILE exits 0"
 t_check "-o FILE writes the script and prints nothing" sh -c 'grep -q "CREATE TABLE \"Post\"" "$0" && [ ! -s "$1" ]' "$T_TMP/out.sql" "$T_OUT"
+# Prisma writes the engine's text to the file without the newline it adds on stdout
+"$STRATA" migrate diff --from-empty --to-schema "$B" --script >"$T_TMP/stdout.sql"
+t_check "-o FILE holds stdout's script minus the final newline" sh -c 'head -c -1 "$0" | cmp -s - "$1"' "$T_TMP/stdout.sql" "$T_TMP/out.sql"
 
 t_run 2 "$STRATA" migrate diff --to-schema "$B"
 t_ok "no --from-*: usage error (exit 2)"

@@ -292,7 +292,8 @@ test_introspect__ignored_objects(void **state)
 	assert_null(st_schema_table(got, NULL, "v"));
 	t = st_schema_table(got, NULL, "t");
 	assert_int_equal(t->indexes.len, 2);   /* t_inc and t_part, not t_lower */
-	assert_int_equal(((st_index *)t->indexes.items[0])->cols.len, 1);
+	/* INCLUDE columns are index columns for Prisma */
+	assert_int_equal(((st_index *)t->indexes.items[0])->cols.len, 2);
 	assert_string_equal(((st_index *)t->indexes.items[1])->predicate,
 			    "(note IS NOT NULL)");
 	t = st_schema_table(got, NULL, "m");

@@ -175,7 +175,8 @@ test_migrate_plan__modes(void **state)
 		  ST_APPLY_TXN },
 		{ "DO $$ BEGIN PERFORM 1; END $$;", ST_APPLY_TXN },
 		{ "SELECT 'concurrently';", ST_APPLY_TXN },
-		{ "THIS IS NOT SQL; CREATE INDEX CONCURRENTLY i ON a (id);", ST_APPLY_TXN },
+		{ "THIS IS NOT SQL; CREATE INDEX CONCURRENTLY i ON a (id);", ST_APPLY_SCRIPT },
+		{ "THIS IS NOT SQL;", ST_APPLY_TXN },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

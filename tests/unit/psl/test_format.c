@@ -177,6 +177,17 @@ test_psl_format__layout_rules(void **state)
 		 * blank line only on a second run; strata at once (idempotent) */
 		{ "model A {\n}model C {\n  id Int @id\n} // c\n",
 		  "model A {\n}\n\nmodel C {\n  id Int @id\n}\n\n// c\n" },
+		/* block attributes first, then a blank line: Prisma starts the
+		 * body with a blank line that its next run removes */
+		{ "model M {\n  @@map(\"m\")\n\n  id Int @id\n}\n",
+		  "model M {\n  id Int @id\n\n  @@map(\"m\")\n}\n" },
+		/* a multi-line comment after another comment line: Prisma
+		 * would write " * /" "* y" and grow it on every run */
+		{ "model M {\n  id Int @id\n  // x\n  /* y */\n}\n",
+		  "model M {\n  id Int @id\n  // x\n  /**\n   * y\n   */\n}\n" },
+		/* a trailing comment on a key = value line */
+		{ "generator g {\n  provider = \"x\" // p\n}\n",
+		  "generator g {\n  provider = \"x\" // p\n}\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -47,7 +47,14 @@ test_psl_lexer__classes(void **state)
 	assert_false(psl__is_alnum('-'));
 	assert_true(psl__is_alnum(0xE9));    /* é */
 	assert_true(psl__is_alnum(0x65E5));  /* 日 */
-	assert_true(psl__is_alnum(0x0661));  /* Arabic-Indic digit one */
+	assert_true(psl__is_alnum(0x02B0));  /* modifier letter (Lm) */
+	assert_true(psl__is_alnum(0xFF21));  /* fullwidth A */
+	/* like Prisma: no non-ASCII digits, no marks, no letter numbers */
+	assert_false(psl__is_alnum(0x0661)); /* Arabic-Indic digit one */
+	assert_false(psl__is_alnum(0xFF11)); /* fullwidth 1 */
+	assert_false(psl__is_alnum(0x0301)); /* combining acute accent */
+	assert_false(psl__is_alnum(0x00B2)); /* superscript two */
+	assert_false(psl__is_alnum(0x216B)); /* roman numeral twelve */
 	assert_false(psl__is_alnum(0x2014)); /* em dash */
 	assert_false(psl__is_alnum(0xA0));   /* no-break space */
 	assert_false(psl__is_alnum(0x1F600));/* emoji */

@@ -262,6 +262,38 @@ test_psl_parser__comments_and_members(void **state)
 	st_ctx_free(cx);
 }
 
+/* Documentation attaches like Prisma's (checked with Prisma's DMMF). */
+static void
+test_psl_parser__doc_attachment(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_file *f = parse(cx,
+		"/// not for A: a blank line follows\n"
+		"\n"
+		"model A {\n"
+		"  /// fdoc\n"
+		"\n"
+		"  id Int @id\n"
+		"  /// before attr\n"
+		"  @@map(\"a\")\n"
+		"  x Int\n"
+		"  // plain\n"
+		"  y Int\n"
+		"}\n"
+		"/// B's doc\n"
+		"model B {\n"
+		"  id Int @id\n"
+		"}\n", 0);
+	st_psl_block *a = f->blocks[0];
+
+	assert_null(a->doc);
+	assert_string_equal(st_psl_block_field(a, "id")->doc, "fdoc");
+	assert_string_equal(st_psl_block_field(a, "x")->doc, "before attr");
+	assert_null(st_psl_block_field(a, "y")->doc);
+	assert_string_equal(f->blocks[1]->doc, "B's doc");
+	st_ctx_free(cx);
+}
+
 static void
 test_psl_parser__objects_and_odd_syntax(void **state)
 {
@@ -378,6 +410,26 @@ test_psl_parser__field_errors(void **state)
 }
 
 static void
+test_psl_parser__config_without_value(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_file *f = parse(cx,
+		"generator client {\n"
+		"  provider = \"prisma-client-js\"\n"
+		"  output =\n"
+		"}\n", ST_EPARSE);
+	st_psl_prop *kv = st_psl_block_prop(f->blocks[0], "output");
+
+	/* Prisma's message, at the block (where Prisma points) */
+	assert_int_equal(cx->diags.len, 1);
+	assert_diag(cx, 0, 1, 1, "Property output in generator client needs "
+		    "to be assigned a value");
+	assert_non_null(kv);
+	assert_null(kv->value);
+	st_ctx_free(cx);
+}
+
+static void
 test_psl_parser__unterminated_block(void **state)
 {
 	st_ctx *cx = st_ctx_new(NULL);
@@ -450,6 +502,22 @@ test_psl_parser__hostile_bytes(void **state)
 	src = st_source_new(cx, "bad.prisma", bad, sizeof(bad) - 1);
 	assert_int_equal(st_psl_parse(cx, src, &f), ST_EPARSE);
 	assert_diag(cx, 0, 2, 17, "the file is not valid UTF-8");
+	st_ctx_free(cx);
+
+	/* NUL bytes inside comments (found by the fuzzer) */
+	cx = st_ctx_new(NULL);
+	{
+		static const char cm[] = "/*\0*/\nmodel A {\n  /*\0\0*/\n  id Int @id // a\0b\n}\n";
+		st_strbuf out = ST_STRBUF_INIT;
+
+		src = st_source_new(cx, "c.prisma", cm, sizeof(cm) - 1);
+		assert_int_equal(st_psl_parse(cx, src, &f), 0);
+		assert_int_equal(f->blocks[0]->fields[0]->trailing->span.end -
+				 f->blocks[0]->fields[0]->trailing->span.start, 6);
+		assert_int_equal(st_psl_format(cx, f, &out), 0);
+		assert_non_null(memmem(out.buf, out.len, "// a\0b\n", 7));
+		st_strbuf_release(&out);
+	}
 	st_ctx_free(cx);
 
 	/* unterminated everything, and only garbage */
@@ -614,9 +682,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_psl_parser__blocks_and_fields),
 		cmocka_unit_test(test_psl_parser__comments_and_members),
+		cmocka_unit_test(test_psl_parser__doc_attachment),
 		cmocka_unit_test(test_psl_parser__objects_and_odd_syntax),
 		cmocka_unit_test(test_psl_parser__invalid_lines),
 		cmocka_unit_test(test_psl_parser__field_errors),
+		cmocka_unit_test(test_psl_parser__config_without_value),
 		cmocka_unit_test(test_psl_parser__unterminated_block),
 		cmocka_unit_test(test_psl_parser__deep_nesting),
 		cmocka_unit_test(test_psl_parser__hostile_bytes),

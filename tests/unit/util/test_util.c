@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -32,6 +34,15 @@ test_util_arena__children_and_callbacks(void **state)
 	big = st_alloc(child, 1 << 20);       /* larger than a block */
 	memset(big, 'x', 1 << 20);
 	assert_string_equal(st_strfmt(child, "%d-%s", 7, "x"), "7-x");
+	/* formatted strings of every length near a block's end stay intact */
+	for (int i = 0; i < 5000; i++) {
+		char *s = st_strfmt(child, "%0*d", i % 97, i);
+		char *t = st_strdup(child, "after");
+
+		assert_int_equal(strlen(s), i % 97 > 0 && (size_t)(i % 97) > (size_t)snprintf(NULL, 0, "%d", i) ? (size_t)(i % 97) : (size_t)snprintf(NULL, 0, "%d", i));
+		assert_int_equal(atoi(s), i);
+		assert_string_equal(t, "after");
+	}
 	assert_int_equal((uintptr_t)st_alloc(root, 3) % 16, 0);
 	st_arena_free(root);                  /* frees the child too */
 	assert_int_equal(calls, 11);
