@@ -46,8 +46,11 @@ typedef struct strata_error {
 
 typedef struct strata_deploy_options {
 	int lock_timeout_ms; /* 0: 10000, as Prisma */
-	bool create_database;/* create the database when missing (the CLI does) */
-	/* called before and after each migration; may be NULL */
+	bool create_database;/* ignored: the database is already connected
+				here; use strata_connect_create() */
+	/* called before each migration (done false) and after each one
+	 * applied (done true, ms its duration); a failed migration gets no
+	 * done call, see rep->failed.  May be NULL. */
 	void (*on_migration)(void *arg, const char *name, bool done, double ms);
 	void *arg;
 } strata_deploy_options;

@@ -63,6 +63,14 @@ cmd_db_execute(st_cli *cli, int argc, char **argv)
 		return st_cli_usage_error(cli, "pass either --file PATH or --stdin");
 	if ((file ? st_file_read(cx, file, &sql, &len) : read_stdin(cx, &sql, &len)) < 0)
 		return st_cli_report(cli);
+	if (memchr(sql, '\0', len)) {
+		/* libpq would send the text up to the NUL only */
+		st_err_set(cx, ST_EPARSE, "the script %s%s%s contains a NUL byte",
+			   file ? "\"" : "", file ? file : "on standard input",
+			   file ? "\"" : "");
+		st_err_detail(cx, "Nothing was run.");
+		return st_cli_report(cli);
+	}
 	d.po.no_schema_ok = true;
 	d.json = true; /* no Datasource banner: the output is the script's */
 	if (st_project_load(cx, &d.po, &d.p) < 0 ||

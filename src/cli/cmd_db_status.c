@@ -6,8 +6,7 @@
 #include <stdio.h>
 
 #include "cli/commands.h"
-#include "cli/project.h"
-#include "db/localdb.h"
+#include "cli/dbcli.h"
 
 static const st_cmd_help help = {
 	"strata db status",
@@ -21,23 +20,11 @@ static const st_cmd_help help = {
 int
 cmd_db_status(st_cli *cli, int argc, char **argv)
 {
-	st_ctx *cx = cli->cx;
-	st_project_opts po = { 0 };
-	const st_opt opts[] = {
-		ST_PROJECT_OPT_SCHEMA(po),
-		ST_PROJECT_OPT_CONFIG(po),
-		{ NULL, 0, 0, NULL, NULL, NULL },
-	};
-	st_project *p;
 	st_localdb *db;
 	int rc;
 
-	rc = st_opt_parse(cli, &help, opts, argc, argv, NULL, NULL);
-	if (rc != ST_OPT_OK)
-		return rc == ST_OPT_HELP ? ST_EXIT_OK : ST_EXIT_USAGE;
-	po.no_schema_ok = true;
-	if (st_project_load(cx, &po, &p) < 0 || st_localdb_open(cx, p->dir, &db) < 0)
-		return st_cli_report(cli);
+	if ((rc = st_dbcli_localdb(cli, &help, argc, argv, &db)) >= 0)
+		return rc;
 	if (db->running) {
 		printf("The local database is running.\n\n"
 		       "  URL:  %s\n  pid:  %ld\n  port: %d\n  data: %s\n"

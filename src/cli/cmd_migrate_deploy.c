@@ -103,9 +103,9 @@ cmd_migrate_deploy(st_cli *cli, int argc, char **argv)
 	d.po.no_schema_ok = d.po.url || d.po.migrations;
 	if ((rc = st_dbcli_open(cli, &d)) != 0)
 		return rc;
-	if (st_project_migrations(cx, d.p, &mdir) < 0 ||
-	    st_migdir_read(cx, mdir, &md) < 0 ||
-	    st_migdir_check_provider(cx, md, d.p->provider ? d.p->provider
+	if ((rc = st_dbcli_migrations(cli, &d, &mdir, &md)) != 0)
+		return rc;
+	if (st_migdir_check_provider(cx, md, d.p->provider ? d.p->provider
 							   : "postgresql") < 0)
 		return st_dbcli_fail(cli, &d);
 	if ((rc = st_dbcli_connect(cli, &d, true)) != 0)

@@ -69,9 +69,8 @@ cmd_migrate_resolve(st_cli *cli, int argc, char **argv)
 	d.po.no_schema_ok = d.po.url || d.po.migrations;
 	if ((rc = st_dbcli_open(cli, &d)) != 0)
 		return rc;
-	if (applied && (st_project_migrations(cx, d.p, &mdir) < 0 ||
-			st_migdir_read(cx, mdir, &md) < 0))
-		return st_dbcli_fail(cli, &d);
+	if (applied && (rc = st_dbcli_migrations(cli, &d, &mdir, &md)) != 0)
+		return rc;
 	if ((rc = st_dbcli_connect(cli, &d, false)) != 0)
 		return rc;
 	if (applied)

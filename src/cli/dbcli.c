@@ -48,6 +48,16 @@ st_dbcli_open(st_cli *cli, st_dbcli *d)
 }
 
 int
+st_dbcli_migrations(st_cli *cli, st_dbcli *d, const char **mdir,
+		    st_migdir **md)
+{
+	if (st_project_migrations(cli->cx, d->p, mdir) < 0 ||
+	    st_migdir_read(cli->cx, *mdir, md) < 0)
+		return st_dbcli_fail(cli, d);
+	return 0;
+}
+
+int
 st_dbcli_connect(st_cli *cli, st_dbcli *d, bool create_missing)
 {
 	st_db_opts o = { .create_missing = create_missing };
@@ -95,4 +105,28 @@ st_dbcli_json_error(st_ctx *cx)
 	if (cx->err_hint.len)
 		json_object_set_new(e, "hint", json_string(cx->err_hint.buf));
 	return e;
+}
+
+int
+st_dbcli_localdb(st_cli *cli, const st_cmd_help *help, int argc, char **argv,
+		 st_localdb **out)
+{
+	st_project_opts po = { 0 };
+	const st_opt opts[] = {
+		ST_PROJECT_OPT_SCHEMA(po),
+		ST_PROJECT_OPT_CONFIG(po),
+		{ NULL, 0, 0, NULL, NULL, NULL },
+	};
+	st_project *p;
+	int rc;
+
+	*out = NULL;
+	rc = st_opt_parse(cli, help, opts, argc, argv, NULL, NULL);
+	if (rc != ST_OPT_OK)
+		return rc == ST_OPT_HELP ? ST_EXIT_OK : ST_EXIT_USAGE;
+	po.no_schema_ok = true;
+	if (st_project_load(cli->cx, &po, &p) < 0 ||
+	    st_localdb_open(cli->cx, p->dir, out) < 0)
+		return st_cli_report(cli);
+	return -1;
 }

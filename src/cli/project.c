@@ -484,6 +484,9 @@ cfg_string_at(st_ctx *cx, st_project *p, cfg_val *root, const char *key,
 /* ==== .env files ==== */
 
 /* Looks name up in one .env file (dotenv syntax, ${VAR} expansion). */
+static const char *project_env(st_ctx *cx, st_project *p, const char *name,
+			       const char **from, int depth);
+
 static const char *
 dotenv_lookup(st_ctx *cx, st_project *p, const char *path, const char *name,
 	      int depth)
@@ -539,7 +542,9 @@ dotenv_lookup(st_ctx *cx, st_project *p, const char *path, const char *name,
 						if (close) {
 							char *ref = st_strndup(cx->arena, v + 2,
 									      (size_t)(close - v - 2));
-							const char *val = st_project_env(cx, p, ref, NULL);
+							/* depth bounds A=${A} and cycles */
+							const char *val = project_env(cx, p, ref, NULL,
+										      depth + 1);
 
 							if (val)
 								st_strbuf_adds(&sb, val);
@@ -559,8 +564,9 @@ dotenv_lookup(st_ctx *cx, st_project *p, const char *path, const char *name,
 	return found;
 }
 
-const char *
-st_project_env(st_ctx *cx, st_project *p, const char *name, const char **from)
+static const char *
+project_env(st_ctx *cx, st_project *p, const char *name, const char **from,
+	    int depth)
 {
 	const char *v = getenv(name);
 
@@ -571,7 +577,7 @@ st_project_env(st_ctx *cx, st_project *p, const char *name, const char **from)
 	if (!p)
 		return NULL;
 	for (size_t i = 0; i < p->env_files.len; i++) {
-		v = dotenv_lookup(cx, p, p->env_files.items[i], name, 0);
+		v = dotenv_lookup(cx, p, p->env_files.items[i], name, depth);
 		if (v) {
 			if (from)
 				*from = p->env_files.items[i];
@@ -579,6 +585,12 @@ st_project_env(st_ctx *cx, st_project *p, const char *name, const char **from)
 		}
 	}
 	return NULL;
+}
+
+const char *
+st_project_env(st_ctx *cx, st_project *p, const char *name, const char **from)
+{
+	return project_env(cx, p, name, from, 0);
 }
 
 static void

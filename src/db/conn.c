@@ -12,6 +12,7 @@
 
 #include "db/db.h"
 #include "util/url.h"
+#include "util/vec.h"
 
 /* URL parameters Prisma understands and libpq does not. */
 static const char *const prisma_params[] = {
@@ -46,7 +47,7 @@ pct_decode(st_arena *a, const char *s, size_t n)
 	char *out = st_alloc(a, n + 1), *o = out;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n + 1 && hexval(s[i + 1]) >= 0 &&
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
 		    hexval(s[i + 2]) >= 0) {
 			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
@@ -67,6 +68,73 @@ static void
 free_conninfo(void *p)
 {
 	PQconninfoFree(p);
+}
+
+static void
+add_secret(st_vec *v, st_arena *a, const char *s, size_t n)
+{
+	if (n)
+		st_vec_push(v, st_strndup(a, s, n));
+}
+
+/*
+ * libpq's URL parse errors quote the offending component as written
+ * (invalid percent-encoded token: "se%zzcret"), which may be the
+ * password: mask every password the URL holds (user:PASSWORD@ and
+ * password=...) in msg.
+ */
+static const char *
+scrub_secrets(st_arena *a, const char *msg, const char *url)
+{
+	st_vec secrets;
+	const char *p = strstr(url, "://");
+	st_strbuf sb;
+
+	st_vec_init(&secrets, a);
+	if (p) {
+		const char *host = p + 3, *end = host + strcspn(host, "/?#");
+		const char *at = NULL, *colon;
+
+		for (const char *q = host; q < end; q++)
+			if (*q == '@')
+				at = q;
+		if (at && (colon = memchr(host, ':', (size_t)(at - host))))
+			add_secret(&secrets, a, colon + 1, (size_t)(at - colon - 1));
+	}
+	for (p = url; (p = strstr(p, "password")); ) {
+		p += 8;
+		p += strspn(p, " \t");
+		if (*p != '=')
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		if (*p == '\'') {
+			const char *e = strchr(p + 1, '\'');
+
+			add_secret(&secrets, a, p + 1,
+				   e ? (size_t)(e - p - 1) : strlen(p + 1));
+		} else {
+			add_secret(&secrets, a, p, strcspn(p, "& \t\n#"));
+		}
+	}
+	st_strbuf_init_arena(&sb, a);
+	st_strbuf_adds(&sb, msg);
+	for (size_t i = 0; i < secrets.len; i++) {
+		const char *sec = secrets.items[i];
+		size_t n = strlen(sec);
+		st_strbuf out;
+		const char *s = sb.buf, *hit;
+
+		st_strbuf_init_arena(&out, a);
+		while ((hit = strstr(s, sec))) {
+			st_strbuf_add(&out, s, (size_t)(hit - s));
+			st_strbuf_adds(&out, "****");
+			s = hit + n;
+		}
+		st_strbuf_adds(&out, s);
+		sb = out;
+	}
+	return sb.buf;
 }
 
 static int
@@ -127,7 +195,9 @@ parse_url(st_ctx *cx, const char *url, st_dburl *out, parsed *pp)
 			st_strbuf_init_arena(&e, cx->arena);
 			st_strbuf_adds(&e, err);
 			st_strbuf_rtrim(&e);
-			st_err_detail(cx, "%s (in %s).", e.buf, out->redacted);
+			st_err_detail(cx, "%s (in %s).",
+				      scrub_secrets(cx->arena, e.buf, url),
+				      out->redacted);
 			PQfreemem(err);
 		}
 		return ST_EUSAGE;

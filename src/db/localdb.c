@@ -187,6 +187,22 @@ run(char *const argv[], const struct passwd *pw, int outfd)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* run() with its output written to the file log (truncated first);
+ * *status as run() returns it.  0, or an error when log cannot be made. */
+static int
+run_logged(st_ctx *cx, char *const argv[], const struct passwd *pw,
+	   const char *log, int *status)
+{
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return st_err_set(cx, ST_ERROR, "could not create \"%s\": %s", log,
+				  strerror(errno));
+	*status = run(argv, pw, fd);
+	close(fd);
+	return 0;
+}
+
 /* Runs argv and returns its stdout (first 4 KiB) in a, or NULL. */
 static char *
 capture(st_arena *a, char *const argv[])
@@ -622,7 +638,7 @@ init_cluster(st_ctx *cx, st_localdb *db, const struct passwd *pw,
 	char *argv[] = { st_path_join(a, db->bindir, "initdb"), "-D",
 			 (char *)db->data_dir, "-U", "postgres", "-A", "trust",
 			 "-E", "UTF8", "--locale=C", NULL };
-	int fd, rc;
+	int rc;
 
 	if (place_cluster(cx, db, pw, note, arg) < 0)
 		return cx->err;
@@ -638,12 +654,8 @@ init_cluster(st_ctx *cx, st_localdb *db, const struct passwd *pw,
 	argv[2] = (char *)db->data_dir;
 	note_f(note, arg, a, "Creating a PostgreSQL %d cluster in %s ...",
 	       db->bin_major, db->data_dir);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return st_err_set(cx, ST_ERROR, "could not create \"%s\": %s", log,
-				  strerror(errno));
-	rc = run(argv, pw, fd);
-	close(fd);
+	if (run_logged(cx, argv, pw, log, &rc) < 0)
+		return cx->err;
 	if (rc != 0) {
 		char *tail = log_tail(a, log, 1500);
 
@@ -714,14 +726,10 @@ pg_ctl_start(st_ctx *cx, st_localdb *db, const struct passwd *pw, int port)
 	char *argv[] = { st_path_join(a, db->bindir, "pg_ctl"), "-D",
 			 (char *)db->data_dir, "-l", (char *)db->log_path, "-w",
 			 "-t", "60", "-s", "-o", opts, "start", NULL };
-	int fd, rc;
+	int rc;
 
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return st_err_set(cx, ST_ERROR, "could not create \"%s\": %s", log,
-				  strerror(errno));
-	rc = run(argv, pw, fd);
-	close(fd);
+	if (run_logged(cx, argv, pw, log, &rc) < 0)
+		return cx->err;
 	return rc;
 }
 

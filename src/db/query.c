@@ -57,6 +57,26 @@ st_db_exec(st_ctx *cx, st_db *db, const char *sql)
 	/* a multi-statement string yields one result per statement; the
 	 * first error ends the string */
 	while ((res = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		/* COPY ... FROM STDIN / TO STDOUT in a script: there is no
+		 * data stream to give or take here.  Without this, libpq
+		 * returns the COPY result forever and the call never ends. */
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH) {
+			PQclear(res);
+			if (PQputCopyEnd(db->conn, "COPY FROM STDIN is not "
+					 "supported in a script run by strata") < 0)
+				break;
+			continue;
+		}
+		if (st == PGRES_COPY_OUT) {
+			char *row;
+
+			PQclear(res);
+			while (PQgetCopyData(db->conn, &row, 0) > 0)
+				PQfreemem(row);
+			continue;
+		}
 		if (!ok_status(res) && rc == 0) {
 			rc = fail(cx, db, res);
 			continue;

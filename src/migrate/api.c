@@ -86,9 +86,11 @@ on_event(void *arg, const st_deploy_event *ev)
 {
 	const strata_deploy_options *o = ((ev_arg *)arg)->o;
 
+	/* a failed migration is not "done": it is reported in rep->failed
+	 * and err, so a caller printing "applied NAME" cannot be misled */
 	if (ev->kind == ST_DEPLOY_APPLYING)
 		o->on_migration(o->arg, ev->migration->name, false, 0);
-	else
+	else if (ev->kind == ST_DEPLOY_APPLIED)
 		o->on_migration(o->arg, ev->migration->name, true, ev->ms);
 }
 

@@ -18,16 +18,20 @@ st_history_table(st_ctx *cx, const st_db *db)
 	return sb.buf;
 }
 
-int
-st_history_exists(st_ctx *cx, st_db *db, bool *out)
+/* Whether the schema has a table (plain or partitioned) named (op "=")
+ * or not named (op "<>") like the history table. */
+static int
+table_exists(st_ctx *cx, st_db *db, const char *op, bool *out)
 {
 	st_dbres *r;
 	const char *p[] = { db->url.schema, ST_MIGRATE_TABLE };
 	int rc = st_db_query(cx, db, &r,
-			     "SELECT 1 FROM pg_catalog.pg_class c JOIN "
-			     "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-			     "WHERE n.nspname = $1 AND c.relname = $2 AND "
-			     "c.relkind IN ('r', 'p')",
+			     st_strfmt(cx->arena,
+				       "SELECT 1 FROM pg_catalog.pg_class c JOIN "
+				       "pg_catalog.pg_namespace n ON n.oid = "
+				       "c.relnamespace WHERE n.nspname = $1 AND "
+				       "c.relname %s $2 AND c.relkind IN ('r', 'p') "
+				       "LIMIT 1", op),
 			     2, p);
 
 	if (rc < 0)
@@ -37,21 +41,15 @@ st_history_exists(st_ctx *cx, st_db *db, bool *out)
 }
 
 int
+st_history_exists(st_ctx *cx, st_db *db, bool *out)
+{
+	return table_exists(cx, db, "=", out);
+}
+
+int
 st_history_schema_nonempty(st_ctx *cx, st_db *db, bool *out)
 {
-	st_dbres *r;
-	const char *p[] = { db->url.schema, ST_MIGRATE_TABLE };
-	int rc = st_db_query(cx, db, &r,
-			     "SELECT 1 FROM pg_catalog.pg_class c JOIN "
-			     "pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-			     "WHERE n.nspname = $1 AND c.relname <> $2 AND "
-			     "c.relkind IN ('r', 'p') LIMIT 1",
-			     2, p);
-
-	if (rc < 0)
-		return rc;
-	*out = r->nrows > 0;
-	return 0;
+	return table_exists(cx, db, "<>", out);
 }
 
 int

@@ -567,6 +567,19 @@ st_migrate_deploy(st_ctx *cx, st_db *db, const st_migdir *md,
 		}
 		if (applied)
 			continue;
+		if (memchr(m->sql, '\0', m->len)) {
+			/* libpq would send the text up to the NUL only: the rest
+			 * of the file would be skipped and the migration still
+			 * recorded as applied */
+			res->failed = m;
+			rc = st_err_set(cx, ST_EPARSE, "migration file \"%s\" "
+					"contains a NUL byte", m->path);
+			st_err_detail(cx, "Nothing of migration `%s` was applied "
+				      "and nothing was recorded.", m->name);
+			st_err_hint(cx, "Remove the NUL byte (a file saved as "
+				    "UTF-16?), then deploy again.");
+			goto done;
+		}
 		plan(cx, m->sql, m->len, &mode, &why, &stmts, &groups);
 		st_uuid_v4(a.id);
 		emit(o, ST_DEPLOY_APPLYING, m, mode, 0);

@@ -462,12 +462,20 @@ st_seed_run_sql(st_ctx *cx, const char *url, const char *path,
 		st_seed_env_fn env, void *env_arg, int *nstmt)
 {
 	char *sql;
+	size_t len;
 	lexer lx;
 	st_db *db;
 	st_db_opts o = { 0 };
 
-	if (st_file_read(cx, path, &sql, NULL) < 0)
+	if (st_file_read(cx, path, &sql, &len) < 0)
 		return cx->err;
+	if (memchr(sql, '\0', len)) {
+		/* everything after it would be skipped without a word */
+		st_err_set(cx, ST_EPARSE, "the seed \"%s\" contains a NUL byte",
+			   path);
+		st_err_detail(cx, "Nothing was run.");
+		return cx->err;
+	}
 	if (substitute(cx, sql, path, env, env_arg, &lx) < 0)
 		return cx->err;
 	if (nstmt)

@@ -957,6 +957,7 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	st_vec_init(&v.composites, v.a);
 	st_vec_init(&v.relfields, v.a);
 	st_vec_init(&v.m2m, v.a);
+	st_vec_init(&v.natives, v.a);
 	st_map_init(&v.type_map, v.a);
 	*out = m;
 
@@ -974,6 +975,7 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 		psl__relations_pair(&v);
 	}
 	if (v.nerrors == 0) {
+		psl__attrs_late(&v);
 		schema_checks(&v);
 		psl__relations_check(&v);
 		psl__names_check(&v);

@@ -409,7 +409,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 				psl__err(v, a->name.span, "Attribute not known: "
 					 "\"@%s\".", n);
 			else
-				psl__native(v, f, a);
+				psl__native_later(v, f, a);
 		} else {
 			psl__err(v, a->name.span, "Attribute not known: \"@%s\".",
 				 n);
@@ -513,13 +513,6 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	}
 	if (!index_fields(v, m, a, ix))
 		return;
-	if (ix->name && kind != ST_PSL_IDX_NORMAL &&
-	    st_psl_rmodel_field(m, ix->name))
-		psl__err(v, st_psl_span_join(m->ast->keyword.span, m->name_span),
-			 "Error validating model \"%s\": The custom name `%s` "
-			 "specified for the `@@%s` attribute is already used as a "
-			 "name for a field. Please choose a different name.",
-			 m->name, ix->name, a->name.name);
 	for (size_t i = 0; i < ix->nfields; i++) {
 		const st_psl_index_field *xf = &ix->fields[i];
 
@@ -706,6 +699,47 @@ psl__attrs_model(psl__v *v, st_psl_rmodel *m)
 	m->indexes = (st_psl_rindex **)uniques.items;
 	m->nindexes = uniques.len;
 	compute_names(v, m);
+}
+
+/*
+ * Checks Prisma makes in its validation pipeline, which runs only when
+ * the attributes had no error (phase 5): native types, then custom
+ * @@id / @@unique names that are field names.
+ */
+void
+psl__native_later(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
+{
+	st_vec_push(&v->natives, f);
+	st_vec_push(&v->natives, (void *)a);
+}
+
+void
+psl__attrs_late(psl__v *v)
+{
+	const st_psl_model *mm = v->m;
+
+	for (size_t i = 0; i + 1 < v->natives.len; i += 2)
+		psl__native(v, v->natives.items[i], v->natives.items[i + 1]);
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		st_psl_rmodel *m = mm->models[i];
+
+		for (size_t j = 0; j <= m->nindexes; j++) {
+			const st_psl_rindex *ix = j < m->nindexes ? m->indexes[j]
+								  : m->pk;
+
+			if (!ix || !ix->name || ix->kind == ST_PSL_IDX_NORMAL ||
+			    !ix->attr || !ix->attr->block ||
+			    !st_psl_rmodel_field(m, ix->name))
+				continue;
+			psl__err(v, st_psl_span_join(m->ast->keyword.span,
+						     m->name_span),
+				 "Error validating model \"%s\": The custom name "
+				 "`%s` specified for the `@@%s` attribute is already "
+				 "used as a name for a field. Please choose a "
+				 "different name.", m->name, ix->name,
+				 ix->attr->name.name);
+		}
+	}
 }
 
 void

@@ -37,6 +37,7 @@ typedef struct psl__v {
 	st_vec relfields;    /* st_psl_rfield * with T_RELATION */
 	st_vec m2m;          /* st_psl_m2m * */
 	st_map relgroups;    /* "A\x1fB\x1fname" -> st_vec * of rfields */
+	st_vec natives;      /* (rfield, @db.X attr) pairs, checked in phase 5 */
 } psl__v;
 
 /* Reports an error / warning (code P1012) at span. */
@@ -57,6 +58,10 @@ const char *psl__value_kind(const st_psl_expr *e);
 /* validate_attrs.c: field and block attributes of every model (phase 3) */
 void psl__attrs_model(psl__v *v, st_psl_rmodel *m);
 void psl__attrs_enum(psl__v *v, st_psl_renum *e);
+/* Phase 5 part of the attributes (Prisma's validation pipeline): native
+ * types noted by psl__native_later, custom names that are field names. */
+void psl__native_later(psl__v *v, st_psl_rfield *f, const st_psl_attr *a);
+void psl__attrs_late(psl__v *v);
 /* A string argument value; reports "Expected a string value" otherwise. */
 const char *psl__str_arg(psl__v *v, const st_psl_attr *a, const char *name,
 			 size_t pos, bool *bad);

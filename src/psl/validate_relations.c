@@ -152,9 +152,23 @@ group_key(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b,
 static const char *
 default_name(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b)
 {
-	return strcmp(a->name, b->name) <= 0
-		? st_strfmt(v->a, "%sTo%s", a->name, b->name)
-		: st_strfmt(v->a, "%sTo%s", b->name, a->name);
+	const char *x = a->name, *y = b->name;
+	size_t lx, ly;
+	char *s;
+
+	if (strcmp(x, y) > 0) {
+		x = b->name;
+		y = a->name;
+	}
+	/* x "To" y: called for every unnamed relation field, so no
+	 * st_strfmt (two vsnprintf passes) */
+	lx = strlen(x);
+	ly = strlen(y);
+	s = st_alloc(v->a, lx + ly + 3);
+	memcpy(s, x, lx);
+	memcpy(s + lx, "To", 2);
+	memcpy(s + lx + 2, y, ly + 1);
+	return s;
 }
 
 static void
@@ -243,6 +257,10 @@ fk_details(psl__v *v, st_psl_rfield *f)
 void
 psl__relations_pair(psl__v *v)
 {
+	/* each field's own group, so pairing looks up only the other side */
+	st_vec **groups = st_alloc_array(v->a, v->relfields.len + 1,
+					 sizeof(*groups));
+
 	st_map_init(&v->relgroups, v->a);
 	for (size_t i = 0; i < v->relfields.len; i++) {
 		st_psl_rfield *f = v->relfields.items[i];
@@ -257,11 +275,12 @@ psl__relations_pair(psl__v *v)
 			st_map_put(&v->relgroups, k, g);
 		}
 		st_vec_push(g, f);
+		groups[i] = g;
 	}
 	for (size_t i = 0; i < v->relfields.len; i++) {
 		st_psl_rfield *f = v->relfields.items[i];
 		st_psl_rmodel *a = f->model, *b = f->rel->related;
-		st_vec *mine = st_map_get(&v->relgroups, group_key(v, a, b, f->rel->name));
+		st_vec *mine = groups[i];
 
 		if (f->rel->back)
 			continue;

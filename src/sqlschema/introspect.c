@@ -64,6 +64,10 @@ static const char q_columns[] =
 	" AND a.attnum > 0 AND NOT a.attisdropped";
 	/* sorted client-side: the rows are wide and a server sort spills */
 
+static const char q_namespaces[] =
+	"SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])"
+	" ORDER BY nspname";
+
 static const char q_enums[] =
 	"SELECT n.nspname, t.typname, e.enumlabel"
 	" FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid"
@@ -1128,9 +1132,17 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 		st_vec_init(&ic.extra->views, cx->arena);
 		st_map_init(&ic.extra->comments, cx->arena);
 	}
-	if (ic.multi)
+	if (ic.multi) {
+		/* only the namespaces that exist: the differ creates the others */
+		st_dbres *r;
+
+		if ((rc = run(&ic, q_namespaces, &r)) < 0)
+			return rc;
 		for (size_t i = 0; i < nns; i++)
-			st_schema_add_namespace(ic.s, ns[i]);
+			for (int j = 0; j < r->nrows; j++)
+				if (!strcmp(st_dbres_get(r, j, 0), ns[i]))
+					st_schema_add_namespace(ic.s, ns[i]);
+	}
 	st_schema_add_namespace(ic.s, "public");
 	for (size_t i = 0; i < nns; i++)
 		st_map_put(&ic.nsmap, ns[i], (void *)1);

@@ -489,8 +489,14 @@ relations_between(const st_schema *s, const st_table *a, const st_table *b)
 	for (size_t i = 0; i < s->tables.len; i++) {
 		const st_table *t = s->tables.items[i];
 
-		if (is_m2m(t))
+		if (is_m2m(t)) {
+			const st_table *x = ((st_fk *)t->fks.items[0])->ref_table;
+			const st_table *y = ((st_fk *)t->fks.items[1])->ref_table;
+
+			if ((x == a && y == b) || (x == b && y == a))
+				n++;
 			continue;
+		}
 		for (size_t j = 0; j < t->fks.len; j++) {
 			const st_fk *fk = t->fks.items[j];
 
@@ -614,6 +620,8 @@ back_relations(pctx *p, st_strbuf *sb, const st_table *me)
 					    !strcmp(f->rel->related->db_name, other->ref_table->name))
 						fn = f->name;
 				}
+				if (fn == om && relations_between(p->s, me, other->ref_table) > 1)
+					fn = st_strfmt(p->cx->arena, "%s_%s", om, t->name + 1);
 				st_strbuf_addf(sb, "  %s %s[]", fn, om);
 				if (strcmp(t->name, dflt)) {
 					st_strbuf_adds(sb, " @relation(");

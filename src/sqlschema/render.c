@@ -454,6 +454,40 @@ alter_enum(rctx *r, const st_step *s)
 				emit(r, &sb);
 			}
 		}
+		/*
+		 * Columns of the old type that the rest of the script drops
+		 * (dropped tables and columns, columns changing type) still
+		 * depend on it, and Prisma's DROP TYPE "E_old" then fails.
+		 * strata turns them into text first; they go away later in
+		 * the same script.
+		 */
+		for (size_t t = 0; t < r->m->from->tables.len; t++) {
+			const st_table *tb = r->m->from->tables.items[t];
+			const st_table *nt = st_schema_table(r->m->to, tb->ns, tb->name);
+
+			for (size_t c = 0; c < tb->columns.len; c++) {
+				const st_column *col = tb->columns.items[c];
+				const st_column *nc;
+				const char *arr = col->type.arity == ST_ARITY_LIST ? "[]" : "";
+
+				if (col->type.family != ST_FAM_ENUM ||
+				    strcmp(col->type.enum_name, pe->name) ||
+				    strcmp(tb->ns, pe->ns))
+					continue;
+				nc = nt ? st_table_column(nt, col->name) : NULL;
+				if (nc && nc->type.family == ST_FAM_ENUM &&
+				    !strcmp(nc->type.enum_name, ne->name))
+					continue;
+				st_strbuf_adds(&sb, "ALTER TABLE ");
+				table_ref(&sb, tb);
+				st_strbuf_adds(&sb, " ALTER COLUMN ");
+				st_render_ident(&sb, col->name);
+				st_strbuf_addf(&sb, " TYPE TEXT%s USING (", arr);
+				st_render_ident(&sb, col->name);
+				st_strbuf_addf(&sb, "::text%s)", arr);
+				emit(r, &sb);
+			}
+		}
 		st_strbuf_adds(&sb, "ALTER TYPE ");
 		st_render_qualified(&sb, pe->schema, pe->name);
 		st_strbuf_adds(&sb, " RENAME TO ");

@@ -166,6 +166,14 @@ st_sqlparse_split(st_ctx *cx, const char *sql, st_vec *out)
 		goto done;
 	}
 	root = json_loads(r.parse_tree, 0, &jerr);
+	if (!root) {
+		/* e.g. nested deeper than jansson reads: saying "no special
+		 * statement" here would wrap a COMMIT in our transaction */
+		st_err_set(cx, ST_EPARSE, "could not read the parse tree: %s",
+			   jerr.text);
+		rc = ST_EPARSE;
+		goto done;
+	}
 	stmts = json_object_get(root, "stmts");
 	json_array_foreach(stmts, i, item) {
 		st_sqlstmt *s = st_alloc(cx->arena, sizeof(*s));

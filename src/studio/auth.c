@@ -1,6 +1,7 @@
 /*
  * auth.c - token generation and comparison, Host and Origin checks.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,10 +50,16 @@ st_studio_token_ok(const char *expected, const char *given)
 bool
 st_studio_host_is_loopback(const char *host)
 {
+	struct in_addr a4;
+
 	if (!host)
 		return true;
-	return !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) ||
-	       !strcmp(host, "::1") || !strcmp(host, "[::1]");
+	/* 127.x only as a numeric address: "127.evil.example" is a DNS name
+	 * that can resolve anywhere. */
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return !strcasecmp(host, "localhost") || !strcmp(host, "::1") ||
+	       !strcmp(host, "[::1]");
 }
 
 /* host is "name:port" (or "[v6]:port"); compare name and port. */

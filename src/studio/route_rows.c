@@ -11,6 +11,7 @@
  * read-only.  Counting is never done: a page fetches limit + 1 rows to
  * know whether there is a next one.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -339,6 +340,20 @@ make_cursor(st_pgres *r, int row, const target *t, const char *sort)
 	return c;
 }
 
+/* A whole decimal number, or -1 ("10abc", "", overflow). */
+static long
+int_arg(const char *text)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end)
+		return -1;
+	return v;
+}
+
 int
 st_route_rows_list(st_studio_req *req)
 {
@@ -349,8 +364,8 @@ st_route_rows_list(st_studio_req *req)
 	const char *after = st_studio_arg(req, "after");
 	const char *off = st_studio_arg(req, "offset");
 	const char *lim = st_studio_arg(req, "limit");
-	long limit = lim ? strtol(lim, NULL, 10) : PAGE_DEFAULT;
-	long offset = off ? strtol(off, NULL, 10) : 0;
+	long limit = lim ? int_arg(lim) : PAGE_DEFAULT;
+	long offset = off ? int_arg(off) : 0;
 	bool desc = dir && !strcmp(dir, "desc");
 	bool keyset;
 	st_strbuf sql, where;

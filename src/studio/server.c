@@ -322,6 +322,12 @@ token_given(st_studio *s, struct MHD_Connection *conn)
 			conn, MHD_GET_ARGUMENT_KIND, "token"));
 }
 
+static bool
+is_api(const char *url)
+{
+	return !strncmp(url, "/api/", 5) || !strcmp(url, "/api");
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url,
        const char *method, const char *version, const char *upload_data,
@@ -331,7 +337,35 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	upload *up = *con_cls;
 	const char *host, *origin;
 
+	/*
+	 * The first call has the headers only: Host, Origin, token and the
+	 * announced length are checked here, so a refused request never gets
+	 * its body buffered (MHD closes the connection after an early reply).
+	 */
 	if (!up) {
+		const char *len;
+
+		host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+		origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     "Origin");
+		len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						  "Content-Length");
+		if (!st_studio_host_ok(s->host, s->port, host))
+			return refuse(conn, MHD_HTTP_FORBIDDEN,
+				      "unexpected Host header",
+				      "Open the studio with the URL it printed.");
+		if (!st_studio_origin_ok(s->host, s->port, origin))
+			return refuse(conn, MHD_HTTP_FORBIDDEN,
+				      "requests from another origin are refused",
+				      NULL);
+		if (is_api(url) && !token_given(s, conn))
+			return refuse(conn, MHD_HTTP_UNAUTHORIZED,
+				      "missing or wrong access token",
+				      "Open the studio with the URL it printed, "
+				      "which carries the token.");
+		if (len && strtoull(len, NULL, 10) > BODY_MAX)
+			return refuse(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				      "request body too large", NULL);
 		up = st_xmalloc(sizeof(*up));
 		memset(up, 0, sizeof(*up));
 		st_strbuf_init(&up->body);
@@ -341,31 +375,17 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if (*upload_data_size) {
 		if (up->body.len + *upload_data_size > BODY_MAX)
 			up->too_big = true;
-		else
+		else if (!up->too_big)
 			st_strbuf_add(&up->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 
-	host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
-	origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
-	if (!st_studio_host_ok(s->host, s->port, host))
-		return refuse(conn, MHD_HTTP_FORBIDDEN, "unexpected Host header",
-			      "Open the studio with the URL it printed.");
-	if (!st_studio_origin_ok(s->host, s->port, origin))
-		return refuse(conn, MHD_HTTP_FORBIDDEN,
-			      "requests from another origin are refused", NULL);
 	if (up->too_big)
 		return refuse(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 			      "request body too large", NULL);
-	if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api")) {
-		if (!token_given(s, conn))
-			return refuse(conn, MHD_HTTP_UNAUTHORIZED,
-				      "missing or wrong access token",
-				      "Open the studio with the URL it printed, "
-				      "which carries the token.");
+	if (is_api(url))
 		return serve_api(s, conn, method, url, up);
-	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return refuse(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 			      "method not allowed", NULL);

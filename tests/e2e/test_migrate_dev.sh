@@ -176,6 +176,53 @@ t_check "broken pending migration: not recorded" \
 	[ "$(t_psql "$DB" "SELECT count(*) FROM _prisma_migrations WHERE migration_name LIKE '%broken'")" = 0 ]
 rm -rf prisma/migrations/29990101000001_broken
 
+# ==== several schemas (datasource schemas = [...]) ====
+mkdir -p "$T_TMP/ms/prisma"
+cat >"$T_TMP/ms/prisma/schema.prisma" <<'PSL'
+datasource db {
+  provider = "postgresql"
+  schemas  = ["base", "auth"]
+}
+
+enum Status {
+  ON
+  OFF
+
+  @@schema("auth")
+}
+
+model Account {
+  id     Int    @id @default(autoincrement())
+  status Status @default(ON)
+  items  Item[]
+
+  @@schema("auth")
+}
+
+model Item {
+  id        Int     @id
+  accountId Int
+  account   Account @relation(fields: [accountId], references: [id])
+
+  @@schema("base")
+}
+PSL
+t_db "${DB}_ms"
+MS_URL=$T_URL
+cd "$T_TMP/ms" || exit 1
+t_run 0 "$STRATA" migrate dev --name init --url "$MS_URL"
+t_ok "multi-schema: migrate dev creates the schemas and tables"
+t_check "multi-schema: CREATE SCHEMA in the migration" grep -q 'CREATE SCHEMA IF NOT EXISTS "auth";' prisma/migrations/*_init/migration.sql
+t_run 0 "$STRATA" migrate dev --name again --url "$MS_URL"
+t_ok "multi-schema: second run"
+t_stdout_has "Already in sync"
+t_run 0 "$STRATA" migrate reset --force --skip-seed --url "$MS_URL"
+t_ok "multi-schema: reset"
+t_check "multi-schema: tables back after reset" \
+	[ "$(t_psql "${DB}_ms" "SELECT count(*) FROM pg_tables WHERE schemaname IN ('auth', 'base')")" = 2 ]
+cd "$P" || exit 1
+t_psql postgres "DROP DATABASE IF EXISTS \"${DB}_ms\" WITH (FORCE)" >/dev/null
+
 # ==== CREATE DATABASE refused (P3014): an ephemeral local cluster ====
 ROLE=strata_nocreate_$$
 t_psql postgres "CREATE ROLE $ROLE LOGIN" >/dev/null

@@ -93,6 +93,10 @@ rm "$E/prisma/.env"
 printf '# comment\nexport OTHER=1\nHOST_PART="127.0.0.1:%s"\nE_URL="postgresql://postgres@${HOST_PART}/strata_e2e_cfg_%s" # trailing\n' "$STRATA_TEST_PGPORT" "$$" >"$E/.env"
 status "$E"
 t_check ".env with export, quotes, comments and \${VAR} expansion" has "\"database\": \"strata_e2e_cfg_$$\""
+printf 'LOOP_A=${LOOP_B}a\nLOOP_B=${LOOP_A}b\nSELF=${SELF}x\nE_URL="postgresql://postgres@${HOST_PART}/strata_e2e_cfg_%s?application_name=${LOOP_A}${SELF}"\nHOST_PART="127.0.0.1:%s"\n' "$$" "$STRATA_TEST_PGPORT" >"$E/.env"
+status "$E"
+t_check ".env with self-referencing and cyclic \${VAR} does not crash" [ "$T_RC" -le 1 ]
+t_check "and the other references still expand" has "\"database\": \"strata_e2e_cfg_$$\""
 printf 'datasource db {\n  provider  = "postgresql"\n  url       = env("POOL_URL")\n  directUrl = env("DIRECT_URL")\n}\n' >"$E/prisma/schema.prisma"
 (cd "$E" && POOL_URL=$BAD DIRECT_URL=$GOOD "$STRATA" migrate status --json >"$T_OUT" 2>"$T_ERR")
 t_check "directUrl is used for migrations when set (as Prisma Migrate does)" has "\"database\": \"strata_e2e_cfg_$$\""

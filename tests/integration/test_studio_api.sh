@@ -97,6 +97,14 @@ req PATCH "/api/rows?table=users" '{"key":{"id":1},"set":{"name":"pwned"}}' -H "
 is "a cross-origin write is refused before it runs" "403 Ada" "$STATUS $(q "SELECT name FROM users WHERE id = 1")"
 req GET /api/tables "" -H "Origin: http://127.0.0.1:$PORT"
 is "the studio's own origin is accepted" 200 "$STATUS"
+head -c 2000000 /dev/zero >"$T_TMP/zeros"
+STATUS=$(curl -s -o "$T_TMP/body" -w '%{http_code}' --max-time 20 -X POST \
+	--data-binary @"$T_TMP/zeros" "$BASE/api/rows?table=users")
+is "an unauthenticated body is refused (401) before it is read" 401 "$STATUS"
+STATUS=$(curl -s -o "$T_TMP/body" -w '%{http_code}' --max-time 20 -X POST \
+	-H "X-Strata-Token: $TOKEN" -H "Content-Length: 99999999999" \
+	--data-binary x "$BASE/api/rows?table=users")
+is "a body announced larger than the limit is refused (413) without waiting for it" 413 "$STATUS"
 STATUS=$(curl -s -o "$T_TMP/body" -w '%{http_code}' -H "Cookie: strata_token=$TOKEN" "$BASE/api/meta")
 is "the token cookie authorises API calls" 200 "$STATUS"
 curl -s -D "$T_TMP/hdr" -o "$T_TMP/page" "$BASE/?token=$TOKEN"
@@ -179,6 +187,16 @@ t_same_file "keyset pages sorted by a numeric column ascending match SQL" "$T_TM
 walk id desc 13
 q "SELECT id FROM orders ORDER BY id DESC" >"$T_TMP/want"
 t_same_file "keyset pages on the primary key descending match SQL" "$T_TMP/want" "$T_TMP/walk"
+walk user_id desc 7
+q "SELECT id FROM orders ORDER BY user_id DESC NULLS LAST, id" >"$T_TMP/want"
+t_same_file "keyset pages sorted by a column with duplicate values (groups larger than a page) match SQL" "$T_TMP/want" "$T_TMP/walk"
+walk user_id asc 24
+q "SELECT id FROM orders ORDER BY user_id ASC NULLS LAST, id" >"$T_TMP/want"
+t_same_file "keyset pages ending exactly on a duplicate group's edge match SQL" "$T_TMP/want" "$T_TMP/walk"
+req GET "/api/rows?table=orders&limit=10abc"
+is "a limit that is not a whole number is refused" 400 "$STATUS"
+req GET "/api/rows?table=orders&offset=1x"
+is "an offset that is not a whole number is refused" 400 "$STATUS"
 walk note asc 9 '[{"column":"user_id","op":"eq","value":"2"}]'
 q "SELECT id FROM orders WHERE user_id = 2 ORDER BY note ASC NULLS LAST, id" >"$T_TMP/want"
 t_same_file "keyset pages with a filter match SQL" "$T_TMP/want" "$T_TMP/walk"

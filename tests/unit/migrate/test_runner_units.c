@@ -246,6 +246,30 @@ test_db_url__prisma_parameters(void **state)
 	st_ctx_free(cx);
 }
 
+/* libpq quotes the malformed component, which may be the password */
+static void
+test_db_url__parse_error_hides_password(void **state)
+{
+	static const char *const urls[] = {
+		"postgresql://u:se%zzcret@h/d",
+		"postgresql://u:se%00cret@h/d",
+		"postgresql://u@h/d?password=se%zzcret",
+		"postgresql://u@h/d?sslmode=require&password=se%zzcret",
+	};
+	st_ctx *cx = st_ctx_new(NULL);
+	st_dburl u;
+
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		st_err_clear(cx);
+		assert_int_equal(st_dburl_parse(cx, urls[i], &u), ST_EUSAGE);
+		assert_string_equal(cx->err_pcode, "P1013");
+		assert_non_null(strstr(cx->err_detail.buf, "percent"));
+		assert_null(strstr(cx->err_detail.buf, "cret"));
+		assert_null(strstr(cx->err_msg.buf, "cret"));
+	}
+	st_ctx_free(cx);
+}
+
 int
 main(void)
 {
@@ -258,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_migrate_plan__modes),
 		cmocka_unit_test(test_migrate_sqlparse__split_offsets),
 		cmocka_unit_test(test_db_url__prisma_parameters),
+		cmocka_unit_test(test_db_url__parse_error_hides_password),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

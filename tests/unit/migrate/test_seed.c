@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "migrate/seed.h"
 
@@ -155,6 +157,27 @@ test_migrate_seed__unset_detail_names_the_line(void **state)
 	st_ctx_free(cx);
 }
 
+/* a NUL byte would silently cut the seed short: refused, nothing runs
+ * (the URL is never reached) */
+static void
+test_migrate_seed__nul_byte_refused(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	char path[] = "/tmp/strata-seed-nul.XXXXXX";
+	static const char text[] = "INSERT INTO t VALUES (1);\n\0DROP TABLE t;\n";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	assert_int_equal(st_seed_run_sql(cx, "postgresql://u@127.0.0.1:1/x", path,
+					 fake_env, NULL, NULL), ST_EPARSE);
+	assert_non_null(strstr(cx->err_msg.buf, "NUL byte"));
+	unlink(path);
+	st_ctx_free(cx);
+}
+
 int
 main(void)
 {
@@ -162,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_migrate_seed__substitutes),
 		cmocka_unit_test(test_migrate_seed__errors),
 		cmocka_unit_test(test_migrate_seed__unset_detail_names_the_line),
+		cmocka_unit_test(test_migrate_seed__nul_byte_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,8 @@ test_studio_auth__loopback(void **state)
 	assert_false(st_studio_host_is_loopback("::"));
 	assert_false(st_studio_host_is_loopback("192.168.1.20"));
 	assert_false(st_studio_host_is_loopback("localhost.evil.example"));
+	assert_false(st_studio_host_is_loopback("127.evil.example"));
+	assert_false(st_studio_host_is_loopback("127.0.0.1.nip.io"));
 }
 
 static void
