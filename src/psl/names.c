@@ -171,18 +171,27 @@ psl__names_check(psl__v *v)
 	for (size_t i = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
 		const char *key = global_key(v, m, m->db_name);
-		st_psl_rmodel *prev = st_map_get(&tables, key);
+		/* the map keeps the latest model, as Prisma's HashMap::insert */
+		st_psl_rmodel *prev = st_map_put(&tables, key, m);
+		const st_psl_attr *map, *pmap;
 
-		if (prev) {
-			const st_psl_attr *map = st_psl_block_attr(m->ast, "map");
-
-			psl__err(v, map ? map->span : m->name_span,
+		if (!prev)
+			continue;
+		/* the error goes on a @@map: this model's, naming the earlier
+		 * one, else the earlier model's, naming this one */
+		if ((map = st_psl_block_attr(m->ast, "map")))
+			psl__err(v, map->span,
 				 "The %s with database name \"%s\" could not be "
 				 "defined because another model or view with this "
 				 "name exists: \"%s\"", m->is_view ? "view" : "model",
 				 m->db_name, prev->name);
-		} else {
-			st_map_put(&tables, key, m);
+		else {
+			pmap = st_psl_block_attr(prev->ast, "map");
+			psl__err(v, pmap ? pmap->span : prev->name_span,
+				 "The %s with database name \"%s\" could not be "
+				 "defined because another model or view with this "
+				 "name exists: \"%s\"", m->is_view ? "view" : "model",
+				 m->db_name, m->name);
 		}
 	}
 	for (size_t i = 0; i < mm->nenums; i++) {

@@ -485,6 +485,20 @@ parse_object_body(st_studio_req *req, json_t **out)
 	return 0;
 }
 
+/* What every write checks first: writable studio, table with a primary
+ * key, a JSON object body. */
+static int
+write_target(st_studio_req *req, target *t, json_t **body)
+{
+	int rc;
+
+	if ((rc = st_studio_require_writable(req)) < 0 ||
+	    (rc = load_target(req, t)) < 0 || (rc = require_pk(req, t)) < 0 ||
+	    (rc = parse_object_body(req, body)) < 0)
+		return rc;
+	return 0;
+}
+
 /* WHERE "pk1" = $a AND "pk2" = $b for one key object */
 static int
 add_key_match(st_studio_req *req, const target *t, json_t *key, st_strbuf *sb,
@@ -523,9 +537,7 @@ st_route_rows_insert(st_studio_req *req)
 	st_pgres *r;
 	int rc;
 
-	if ((rc = st_studio_require_writable(req)) < 0 ||
-	    (rc = load_target(req, &t)) < 0 || (rc = require_pk(req, &t)) < 0 ||
-	    (rc = parse_object_body(req, &body)) < 0)
+	if ((rc = write_target(req, &t, &body)) < 0)
 		return rc;
 	values = json_object_get(body, "values");
 	if (values && !json_is_object(values))
@@ -570,9 +582,7 @@ st_route_rows_update(st_studio_req *req)
 	st_pgres *r;
 	int rc;
 
-	if ((rc = st_studio_require_writable(req)) < 0 ||
-	    (rc = load_target(req, &t)) < 0 || (rc = require_pk(req, &t)) < 0 ||
-	    (rc = parse_object_body(req, &body)) < 0)
+	if ((rc = write_target(req, &t, &body)) < 0)
 		return rc;
 	set = json_object_get(body, "set");
 	if (!json_is_object(set) || json_object_size(set) == 0)
@@ -613,9 +623,7 @@ st_route_rows_delete(st_studio_req *req)
 	size_t i;
 	int rc;
 
-	if ((rc = st_studio_require_writable(req)) < 0 ||
-	    (rc = load_target(req, &t)) < 0 || (rc = require_pk(req, &t)) < 0 ||
-	    (rc = parse_object_body(req, &body)) < 0)
+	if ((rc = write_target(req, &t, &body)) < 0)
 		return rc;
 	keys = json_object_get(body, "keys");
 	if (!json_is_array(keys) || json_array_size(keys) == 0 ||

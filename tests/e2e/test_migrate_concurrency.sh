@@ -76,10 +76,20 @@ t_check "the concurrent index is valid" \
 	[ "$(t_psql "${DBN}_cic" "SELECT indisvalid FROM pg_index WHERE indexrelid = 'big_v_idx'::regclass")" = t ]
 
 # the lock held elsewhere (e.g. by Prisma): P1002 after --lock-timeout
+# (held until terminated below, and waited for until it is granted: fixed
+# sleeps here failed on a loaded machine)
 psql -X -q -h "$T_PGHOST" -p "$STRATA_TEST_PGPORT" -U postgres -d "${DBN}_cic" \
-	-c "SELECT pg_advisory_lock(72707369)" -c "SELECT pg_sleep(3)" >/dev/null 2>&1 &
+	-c "SELECT pg_advisory_lock(72707369)" -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
 ph=$!
-sleep 0.5
+lock_held() {
+	t_psql "${DBN}_cic" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+}
+n=0
+while [ "$(lock_held)" != 1 ] && [ $n -lt 400 ]; do
+	sleep 0.05
+	n=$((n + 1))
+done
+t_check "another session holds the advisory lock" [ "$(lock_held)" = 1 ]
 t_run 1 "$STRATA" migrate deploy --url "$CURL" --migrations "$C" --lock-timeout 500
 t_ok "deploy while another session holds the lock exits 1"
 t_stderr_has "P1002"
@@ -89,6 +99,8 @@ t_ok "resolve also waits for the lock (P1002)"
 t_stderr_has "P1002"
 STRATA_LOCK_TIMEOUT=200 t_run 1 "$STRATA" migrate deploy --url "$CURL" --migrations "$C"
 t_ok "STRATA_LOCK_TIMEOUT sets the wait"
+t_check "the lock was held throughout" [ "$(lock_held)" = 1 ]
+t_psql postgres "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${DBN}_cic' AND query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
 wait $ph
 t_run 0 "$STRATA" migrate deploy --url "$CURL" --migrations "$C" --lock-timeout 500
 t_ok "deploy after the lock is released exits 0"
