@@ -73,6 +73,7 @@ tests-build: all $(UNIT_BIN) $(EX_BIN)
 
 # `make test` is what CI runs: dependencies, build, every test runner.
 test: deps
+	@sh tools/oracle-setup.sh
 	$(MAKE) tests-build
 	BUILD=$(BUILD) sh tests/run.sh all
 

@@ -123,7 +123,7 @@ usage:
 		st_psl_schema *ast;
 		st_psl_model *model;
 		st_schema *to;
-		st_migration *m;
+		st_diff_result *m;
 		st_strbuf out = ST_STRBUF_INIT;
 		double t0, t1, t2, t3, t4, t5, c[6];
 

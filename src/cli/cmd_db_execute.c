@@ -86,13 +86,9 @@ cmd_db_execute(st_cli *cli, int argc, char **argv)
 		const st_dberr *e = &d.db->err;
 
 		if (e->position > 0) {
-			size_t line = 1, at = 0;
+			size_t line = 1;
+			size_t at = st_dberr_pos_to_byte(sql, len, e->position);
 
-			for (int c = 1; c < e->position && at < len; c++) {
-				at++;
-				while (at < len && ((unsigned char)sql[at] & 0xC0) == 0x80)
-					at++;
-			}
 			for (size_t i = 0; i < at; i++)
 				line += sql[i] == '\n';
 			st_err_detail(cx, "%s%sThe error is at line %zu of %s.",

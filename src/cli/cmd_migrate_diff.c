@@ -123,7 +123,7 @@ cmd_migrate_diff(st_cli *cli, int argc, char **argv)
 		{ NULL, 0, 0, NULL, NULL, NULL },
 	};
 	st_schema *from = NULL, *to = NULL;
-	st_migration *m;
+	st_diff_result *m;
 	st_strbuf out = ST_STRBUF_INIT;
 	int nfrom, nto, rc;
 

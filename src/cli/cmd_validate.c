@@ -47,8 +47,10 @@ cmd_validate(st_cli *cli, int argc, char **argv)
 
 	rc = st_psl_parse_schema(cx, (st_source **)p->sources.items,
 				 p->sources.len, &ast);
-	if (rc == 0)
-		rc = st_psl_validate(cx, ast, &model);
+	/* As Prisma: a syntax error does not hide the schema's other errors
+	 * (the validator skips its last phase after one). */
+	if (st_psl_validate(cx, ast, &model) < 0)
+		rc = -1;
 	st_diag_sort(cx);
 	nerr = st_diag_count(cx, ST_SEV_ERROR);
 	nwarn = st_diag_count(cx, ST_SEV_WARNING);

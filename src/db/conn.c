@@ -114,7 +114,19 @@ scrub_secrets(st_arena *a, const char *msg, const char *url)
 			add_secret(&secrets, a, p + 1,
 				   e ? (size_t)(e - p - 1) : strlen(p + 1));
 		} else {
-			add_secret(&secrets, a, p, strcspn(p, "& \t\n#"));
+			size_t n = strcspn(p, "& \t\n#");
+
+			add_secret(&secrets, a, p, n);
+			/* key=value form, "password=a b": libpq reports the
+			 * words after the first (missing "=" after "b") */
+			for (p += n; !strstr(url, "://") && (*p == ' ' || *p == '\t');) {
+				p += strspn(p, " \t");
+				n = strcspn(p, " \t\n");
+				if (!n || memchr(p, '=', n))
+					break;
+				add_secret(&secrets, a, p, n);
+				p += n;
+			}
 		}
 	}
 	st_strbuf_init_arena(&sb, a);
@@ -135,6 +147,19 @@ scrub_secrets(st_arena *a, const char *msg, const char *url)
 		sb = out;
 	}
 	return sb.buf;
+}
+
+/* A host never holds "@" and a port is digits (a list: "1,2"); anything
+ * else means an unencoded "@" or "/" in the password moved the split. */
+static bool
+uri_authority_ok(const st_dburl *u)
+{
+	if (u->host && strchr(u->host, '@'))
+		return false;
+	for (const char *p = u->port; p && *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != ',')
+			return false;
+	return true;
 }
 
 static int
@@ -197,7 +222,7 @@ parse_url(st_ctx *cx, const char *url, st_dburl *out, parsed *pp)
 			st_strbuf_rtrim(&e);
 			st_err_detail(cx, "%s (in %s).",
 				      scrub_secrets(cx->arena, e.buf, url),
-				      out->redacted);
+				      scrub_secrets(cx->arena, out->redacted, url));
 			PQfreemem(err);
 		}
 		return ST_EUSAGE;
@@ -214,6 +239,18 @@ parse_url(st_ctx *cx, const char *url, st_dburl *out, parsed *pp)
 			out->dbname = st_strdup(cx->arena, o->val);
 		else if (!strcmp(o->keyword, "user"))
 			out->user = st_strdup(cx->arena, o->val);
+	}
+	if (is_uri && !uri_authority_ok(out)) {
+		/* libpq split the URL somewhere inside the password: its host,
+		 * port or database now hold pieces of it, and every message
+		 * (ours, libpq's) would show them */
+		st_err_setp(cx, ST_EUSAGE, "P1013",
+			    "the provided database string is invalid");
+		st_err_detail(cx, "The host or port in the URL is not valid.");
+		st_err_hint(cx, "A user name or password containing \"@\", \"/\", "
+			    "\":\", \"?\" or \"#\" must be percent-encoded (%%40, "
+			    "%%2F, %%3A, %%3F, %%23).");
+		return ST_EUSAGE;
 	}
 	if (!out->host)
 		out->host = "localhost";

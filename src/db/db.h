@@ -91,7 +91,9 @@ void st_db_close(st_db *db);
 /*
  * Runs a script with the simple query protocol (several statements in one
  * string, as psql -c and Prisma do).  ST_EDB on error: cx's message is
- * built from the server error, and db->err holds its parts.
+ * built from the server error, and db->err holds its parts.  There is no
+ * data stream: COPY ... FROM STDIN fails, COPY ... TO STDOUT output is
+ * dropped.  The script ends at its first NUL byte.
  */
 int st_db_exec(st_ctx *cx, st_db *db, const char *sql);
 
@@ -114,5 +116,8 @@ void st_db_cancel(st_db *db);
 void st_dberr_from_result(st_arena *a, const PGresult *res, st_dberr *err);
 /* "ERROR: relation \"x\" does not exist" + DETAIL/HINT lines. */
 void st_dberr_render(st_strbuf *sb, const st_dberr *err);
+/* Byte offset in s (len bytes, UTF-8) of PostgreSQL's 1-based character
+ * position pos (st_dberr.position); len when pos is past the end. */
+size_t st_dberr_pos_to_byte(const char *s, size_t len, int pos);
 
 #endif

@@ -61,3 +61,16 @@ st_dberr_render(st_strbuf *sb, const st_dberr *e)
 	if (e->where)
 		st_strbuf_addf(sb, "\nCONTEXT: %s", e->where);
 }
+
+size_t
+st_dberr_pos_to_byte(const char *s, size_t len, int pos)
+{
+	size_t b = 0;
+
+	for (int c = 1; c < pos && b < len; c++) {
+		b++;
+		while (b < len && ((unsigned char)s[b] & 0xC0) == 0x80)
+			b++;
+	}
+	return b;
+}

@@ -82,7 +82,7 @@ st_devdiff_compute(st_ctx *cx, const st_schema *from, const st_schema *to,
 		   st_db *counts, st_devdiff **out)
 {
 	st_devdiff *d = st_alloc(cx->arena, sizeof(*d));
-	st_migration *m;
+	st_diff_result *m;
 	st_destructive_report *offline = NULL, *live = NULL;
 	counter c = { cx, counts };
 	st_row_counter rc_live = { table_rows, non_null_values, null_values, &c };

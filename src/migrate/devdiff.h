@@ -4,9 +4,8 @@
  * (migration.sql bytes, the drift summary, one string per statement) and
  * the destructive-change report with row counts from a live database.
  *
- * It exists as its own module because sqlschema/steps.h and migrate.h
- * both name a type st_migration; files that include migrate.h use this
- * header instead of steps.h.
+ * The development commands use it rather than sqlschema/steps.h so that
+ * they deal in text and warnings, not in differ steps.
  *
  *	st_devdiff *d;
  *	if (st_devdiff_compute(cx, shadow_schema, target, dev_db, &d) < 0)

@@ -147,33 +147,17 @@ st_migrate_plan(st_ctx *cx, const char *sql, size_t len, st_apply_mode *mode,
 
 /* ==== failure text (P3018) ==== */
 
-/* Byte offset of the 1-based character position pos in s. */
-static size_t
-char_to_byte(const char *s, size_t len, int pos)
-{
-	size_t b = 0;
-
-	for (int c = 1; c < pos && b < len; c++) {
-		b++;
-		while (b < len && ((unsigned char)s[b] & 0xC0) == 0x80)
-			b++;
-	}
-	return b;
-}
-
 /* Numbered lines of the file up to the failing one (Prisma's Position). */
 static void
 render_position(st_strbuf *sb, const char *sql, size_t len, size_t at)
 {
-	size_t line = 1, ls = 0, first;
+	size_t line = 1, first;
 	size_t starts[6] = { 0 };
 	int n = 0;
 
 	for (size_t i = 0; i < at && i < len; i++)
-		if (sql[i] == '\n') {
+		if (sql[i] == '\n')
 			line++;
-			ls = i + 1;
-		}
 	/* up to 5 lines before */
 	first = line > 5 ? line - 5 : 1;
 	{
@@ -199,7 +183,6 @@ render_position(st_strbuf *sb, const char *sql, size_t len, size_t at)
 		st_strbuf_addf(sb, "%s%4zu  %.*s\n", i == n - 1 ? ">" : " ",
 			       first + (size_t)i, (int)(e - s), sql + s);
 	}
-	(void)ls;
 }
 
 static const char *
@@ -214,7 +197,7 @@ failure_text(st_ctx *cx, const st_migration *m, const st_dberr *e,
 		       e->sqlstate ? e->sqlstate : "none");
 	st_dberr_render(&sb, e);
 	if (e->position > 0) {
-		size_t at = base + char_to_byte(sent, sent_len, e->position);
+		size_t at = base + st_dberr_pos_to_byte(sent, sent_len, e->position);
 		size_t line = 1;
 
 		for (size_t i = 0; i < at && i < m->len; i++)

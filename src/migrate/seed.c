@@ -397,20 +397,7 @@ st_seed_substitute(st_ctx *cx, const char *sql, const char *path,
 
 /* ==== running an SQL seed ==== */
 
-/* Server positions count characters (UTF-8 here); to a byte offset. */
-static size_t
-char_to_byte(const char *s, int pos)
-{
-	size_t b = 0;
-
-	for (int n = 1; n < pos && s[b]; n++) {
-		b++;
-		while (((unsigned char)s[b] & 0xC0) == 0x80)
-			b++;
-	}
-	return b;
-}
-
+/* A byte offset in the substituted text, back in the seed file. */
 static size_t
 out_to_in(const lexer *lx, size_t o)
 {
@@ -443,7 +430,8 @@ point_at(st_ctx *cx, const lexer *lx, const st_db *db)
 	if (db->err.where)
 		st_strbuf_addf(&d, "CONTEXT: %s\n", db->err.where);
 	if (db->err.position > 0) {
-		in = out_to_in(lx, char_to_byte(lx->out.buf, db->err.position));
+		in = out_to_in(lx, st_dberr_pos_to_byte(lx->out.buf, lx->out.len,
+						   db->err.position));
 		line = line_of(lx->src, in, &col);
 		bol = lx->src + in - (col - 1);
 		eol = strchr(bol, '\n');

@@ -58,6 +58,8 @@ typedef struct st_psl_rrel st_psl_rrel;
  * Returns 0, or ST_EPARSE when at least one error was reported (cx's
  * error slot then says how many).  *out is always set; after an error the
  * model may be incomplete and must not be used to generate SQL.
+ * An AST with syntax errors may be given (as `validate` does, to report
+ * the other errors too): the result is then ST_EPARSE as well.
  * env("X") is never resolved here.
  */
 int st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out);

@@ -555,7 +555,9 @@ static bool
 reserved(psl__v *v, const st_psl_block *b)
 {
 	for (size_t i = 0; reserved_names[i]; i++) {
-		if (strcmp(reserved_names[i], b->name.name) != 0)
+		/* first byte first: this runs for every block */
+		if (reserved_names[i][0] != b->name.name[0] ||
+		    strcmp(reserved_names[i], b->name.name) != 0)
 			continue;
 		if (b->kind == ST_PSL_ENUM)
 			psl__err(v, b->name.span, "Error validating enum \"%s\": "
@@ -771,7 +773,7 @@ resolve_field_type(psl__v *v, st_psl_rfield *f)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++)
-		if (!strcmp(n, scalars[i].name)) {
+		if (n[0] == scalars[i].name[0] && !strcmp(n, scalars[i].name)) {
 			f->type = scalars[i].t;
 			return;
 		}
@@ -795,6 +797,16 @@ resolve_field_type(psl__v *v, st_psl_rfield *f)
 	}
 	psl__err(v, t->name.span, "Type \"%s\" is neither a built-in type, nor "
 		 "refers to another model, composite type, or enum.", n);
+	st_vec_push(&v->unresolved, f);
+}
+
+bool
+psl__unresolved(const psl__v *v, const st_psl_rfield *f)
+{
+	for (size_t i = 0; i < v->unresolved.len; i++)
+		if (v->unresolved.items[i] == f)
+			return true;
+	return false;
 }
 
 static void
@@ -945,7 +957,7 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 {
 	psl__v v = { 0 };
 	st_psl_model *m = st_alloc(cx->arena, sizeof(*m));
-	size_t before;
+	size_t nsyntax = 0;
 
 	m->ast = ast;
 	st_map_init(&m->model_map, cx->arena);
@@ -958,23 +970,26 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	st_vec_init(&v.relfields, v.a);
 	st_vec_init(&v.m2m, v.a);
 	st_vec_init(&v.natives, v.a);
+	st_vec_init(&v.unresolved, v.a);
 	st_map_init(&v.type_map, v.a);
 	*out = m;
 
 	configuration(&v);
-	before = v.nerrors;
 
+	/* Prisma 7 (the oracle) reports name, type and attribute errors
+	 * together: these phases do not stop at an earlier error. */
 	names(&v);
-	if (v.nerrors == before)
-		types(&v);
-	if (v.nerrors == before) {
-		for (size_t i = 0; i < m->nenums; i++)
-			psl__attrs_enum(&v, m->enums[i]);
-		for (size_t i = 0; i < m->nmodels; i++)
-			psl__attrs_model(&v, m->models[i]);
-		psl__relations_pair(&v);
-	}
-	if (v.nerrors == 0) {
+	types(&v);
+	for (size_t i = 0; i < m->nenums; i++)
+		psl__attrs_enum(&v, m->enums[i]);
+	for (size_t i = 0; i < m->nmodels; i++)
+		psl__attrs_model(&v, m->models[i]);
+	psl__relations_pair(&v);
+	/* Prisma's validation pipeline runs only on a schema without any
+	 * error so far, syntax errors included. */
+	for (size_t i = 0; i < ast->nfiles; i++)
+		nsyntax += ast->files[i] ? ast->files[i]->nerrors : 0;
+	if (v.nerrors == 0 && nsyntax == 0) {
 		psl__attrs_late(&v);
 		schema_checks(&v);
 		psl__relations_check(&v);
@@ -985,10 +1000,12 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	m->nm2m = v.m2m.len;
 	if (m->nm2m > 1)
 		qsort(m->m2m, m->nm2m, sizeof(*m->m2m), cmp_m2m);
-	if (v.nerrors) {
+	if (v.nerrors || nsyntax) {
+		size_t n = v.nerrors + nsyntax;
+
 		st_err_setp(cx, ST_EPARSE, ST_PSL_PCODE,
-			    "could not validate the schema: %zu error%s", v.nerrors,
-			    v.nerrors == 1 ? "" : "s");
+			    "could not validate the schema: %zu error%s", n,
+			    n == 1 ? "" : "s");
 		return ST_EPARSE;
 	}
 	return 0;

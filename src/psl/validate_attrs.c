@@ -233,18 +233,25 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 				       name);
 			continue;
 		}
-		if (f->type == ST_PSL_T_RELATION) {
-			st_strbuf_addf(&rels, "%s%s", nrels++ ? ", " : "", name);
-			if (f->ast) {
+		/* a field of unknown type counts as a relation field, as
+		 * in Prisma */
+		if (f->type == ST_PSL_T_RELATION || psl__unresolved(v, f)) {
+			bool id = ix->kind == ST_PSL_IDX_PRIMARY;
+
+			st_strbuf_addf(&rels, id ? "%s`%s`" : "%s%s",
+				       nrels++ ? ", " : "", name);
+			if (f->ast && f->type == ST_PSL_T_RELATION) {
 				st_psl_expr *fe = st_psl_attr_arg(
 					st_psl_field_attr(f->ast, "relation"),
 					"fields", 99);
 
+				/* the suggestion names existing fields only */
 				for (size_t k = 0; fe && fe->kind ==
 				     ST_PSL_EXPR_ARRAY && k < fe->nitems; k++)
-					st_strbuf_addf(&fks, "%s%s",
-						       fks.len ? ", " : "",
-						       fe->items[k]->raw);
+					if (st_psl_rmodel_field(m, fe->items[k]->raw))
+						st_strbuf_addf(&fks, "%s%s",
+							       fks.len ? ", " : "",
+							       fe->items[k]->raw);
 			}
 			continue;
 		}
@@ -263,13 +270,19 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 		return false;
 	}
 	if (nrels) {
+		const char *hint = ix->kind == ST_PSL_IDX_PRIMARY || !fks.len ? ""
+			: st_strfmt(v->a, " Did you mean `@@%s([%s])`?",
+				    a->name.name, fks.buf);
+
+		/* Prisma 7: "relation field `a`" for one id field, but
+		 * "relation fields a" for one index field */
 		psl__err(v, a->span, "Error validating model \"%s\": The %s "
-			 "definition refers to the relation fields %s. %s "
-			 "definitions must reference only scalar fields. Did you "
-			 "mean `@@%s([%s])`?", m->name, definition_word(ix->kind),
+			 "definition refers to the relation field%s %s. %s "
+			 "definitions must reference only scalar fields.%s",
+			 m->name, definition_word(ix->kind),
+			 ix->kind == ST_PSL_IDX_PRIMARY && nrels == 1 ? "" : "s",
 			 rels.buf,
-			 ix->kind == ST_PSL_IDX_PRIMARY ? "ID" : "Index",
-			 a->name.name, fks.buf);
+			 ix->kind == ST_PSL_IDX_PRIMARY ? "ID" : "Index", hint);
 		return false;
 	}
 	return true;
@@ -671,7 +684,8 @@ psl__attrs_model(psl__v *v, st_psl_rmodel *m)
 		}
 	}
 	for (size_t i = 0; i < m->nfields; i++)
-		field_attrs(v, m, m->fields[i], &uniques);
+		if (!psl__unresolved(v, m->fields[i]))
+			field_attrs(v, m, m->fields[i], &uniques);
 	column_clashes(v, m);
 	for (size_t i = 0; i < b->nattrs; i++) {
 		const st_psl_attr *a = b->attrs[i];

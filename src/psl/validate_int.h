@@ -38,6 +38,7 @@ typedef struct psl__v {
 	st_vec m2m;          /* st_psl_m2m * */
 	st_map relgroups;    /* "A\x1fB\x1fname" -> st_vec * of rfields */
 	st_vec natives;      /* (rfield, @db.X attr) pairs, checked in phase 5 */
+	st_vec unresolved;   /* rfields whose type is unknown (an error) */
 } psl__v;
 
 /* Reports an error / warning (code P1012) at span. */
@@ -54,6 +55,10 @@ const char *psl__key(psl__v *v, const char *a, const char *b, const char *c);
  * but received numeric value `42`.": string, numeric, literal, array,
  * functional. */
 const char *psl__value_kind(const st_psl_expr *e);
+
+/* Whether f's type was reported unknown: its attributes are not read
+ * (Prisma does not treat it as a scalar field). */
+bool psl__unresolved(const psl__v *v, const st_psl_rfield *f);
 
 /* validate_attrs.c: field and block attributes of every model (phase 3) */
 void psl__attrs_model(psl__v *v, st_psl_rmodel *m);

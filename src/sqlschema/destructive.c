@@ -52,7 +52,7 @@ native_name(st_pgtype t)
 
 /* Prisma's display_column_type: the native type as PSL writes it. */
 static const char *
-display_type(checker *k, const st_migration *m, const st_column *c)
+display_type(checker *k, const st_diff_result *m, const st_column *c)
 {
 	const st_coltype *t = &c->type;
 
@@ -148,7 +148,7 @@ check_add_column(checker *k, int idx, const st_column *c)
 }
 
 static void
-check_alter_column(checker *k, const st_migration *m, int idx,
+check_alter_column(checker *k, const st_diff_result *m, int idx,
 		   const st_table_change *c)
 {
 	const st_column *p = c->prev, *n = c->next;
@@ -267,7 +267,7 @@ check_drop_and_recreate(checker *k, int idx, const st_table_change *c)
 }
 
 int
-st_destructive_check(st_ctx *cx, const st_migration *m,
+st_destructive_check(st_ctx *cx, const st_diff_result *m,
 		     const st_row_counter *counter, st_destructive_report **out)
 {
 	checker kk = { cx, counter, st_alloc(cx->arena, sizeof(st_destructive_report)) };

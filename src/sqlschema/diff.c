@@ -5,6 +5,7 @@
  * then sorted by step kind and by the position of the objects involved.
  * Column comparisons (types, defaults) live in diff_column.c.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,9 +108,9 @@ static void
 pair_tables(differ *d)
 {
 	st_arena *a = d->cx->arena;
-	st_map seen;
+	/* d->to's tables already paired, by id (= position once finished) */
+	bool *seen = st_alloc(a, d->to->tables.len + 1);
 
-	st_map_init(&seen, a);
 	for (size_t i = 0; i < d->from->tables.len; i++) {
 		st_table *t = d->from->tables.items[i];
 		table_pair *tp;
@@ -121,16 +122,17 @@ pair_tables(differ *d)
 		tp->next = st_schema_table(d->to, t->ns, t->name);
 		if (tp->next && table_ignored(tp->next))
 			tp->next = NULL;
-		if (tp->next)
-			st_map_put(&seen, st_strfmt(a, "%p", (void *)tp->next), tp);
+		if (tp->next) {
+			assert(d->to->tables.items[tp->next->id] == tp->next);
+			seen[tp->next->id] = true;
+		}
 		st_vec_push(&d->pairs, tp);
 	}
 	for (size_t i = 0; i < d->to->tables.len; i++) {
 		st_table *t = d->to->tables.items[i];
 		table_pair *tp;
 
-		if (table_ignored(t) ||
-		    st_map_get(&seen, st_strfmt(a, "%p", (void *)t)))
+		if (table_ignored(t) || seen[i])
 			continue;
 		tp = st_alloc(a, sizeof(*tp));
 		tp->next = t;
@@ -753,6 +755,51 @@ cmp_steps(const void *pa, const void *pb)
 	return 0;
 }
 
+/*
+ * The same order as st_vec_sort(steps, cmp_steps), cheaper: the steps are
+ * first bucketed by kind (stably; kind is cmp_steps' first key), and each
+ * bucket, usually pushed in order already, is sorted only when it is not.
+ */
+static void
+sort_steps(st_arena *a, st_vec *steps)
+{
+	enum { NKINDS = ST_STEP_RENAME_INDEX + 1 };
+	size_t start[NKINDS + 1] = { 0 };
+	void **out;
+
+	if (steps->len < 2)
+		return;
+	for (size_t i = 0; i < steps->len; i++) {
+		const st_step *s = steps->items[i];
+
+		assert((unsigned)s->kind < (unsigned)NKINDS);
+		start[s->kind + 1]++;
+	}
+	for (int k = 0; k < NKINDS; k++)
+		start[k + 1] += start[k];
+	out = st_alloc_array(a, steps->len, sizeof(void *));
+	{
+		size_t pos[NKINDS];
+
+		memcpy(pos, start, sizeof(pos));
+		for (size_t i = 0; i < steps->len; i++)
+			out[pos[((st_step *)steps->items[i])->kind]++] =
+				steps->items[i];
+	}
+	memcpy(steps->items, out, steps->len * sizeof(void *));
+	for (int k = 0; k < NKINDS; k++) {
+		size_t lo = start[k], hi = start[k + 1];
+
+		for (size_t i = lo + 1; i < hi; i++) {
+			if (cmp_steps(&steps->items[i - 1], &steps->items[i]) > 0) {
+				qsort(steps->items + lo, hi - lo, sizeof(void *),
+				      cmp_steps);
+				break;
+			}
+		}
+	}
+}
+
 static bool
 index_has_column(const st_index *ix, const st_column *c)
 {
@@ -827,10 +874,10 @@ st_schema_empty(st_ctx *cx)
 
 int
 st_diff(st_ctx *cx, const st_schema *from, const st_schema *to,
-	st_migration **out)
+	st_diff_result **out)
 {
 	differ d = { .cx = cx, .from = from, .to = to };
-	st_migration *m;
+	st_diff_result *m;
 
 	st_vec_init(&d.pairs, cx->arena);
 	st_vec_init(&d.steps, cx->arena);
@@ -841,7 +888,7 @@ st_diff(st_ctx *cx, const st_schema *from, const st_schema *to,
 	pair_tables(&d);
 	push_table_steps(&d);
 	push_enum_steps(&d);
-	st_vec_sort(&d.steps, cmp_steps);
+	sort_steps(cx->arena, &d.steps);
 	apply_partial_order(&d);
 
 	m = st_alloc(cx->arena, sizeof(*m));

@@ -101,8 +101,10 @@ column_type(calc *c, const st_psl_rfield *f, st_coltype *ct)
 	}
 	if (f->native) {
 		for (size_t i = 0; i < sizeof(native_names) / sizeof(native_names[0]); i++)
-			if (!strcmp(native_names[i].name, f->native->name))
+			if (!strcmp(native_names[i].name, f->native->name)) {
 				ct->native = native_names[i].t;
+				break;
+			}
 		ct->nargs = (int)(f->native->nargs > 2 ? 2 : f->native->nargs);
 		ct->args[0] = f->native->args[0];
 		ct->args[1] = f->native->args[1];

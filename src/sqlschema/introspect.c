@@ -1123,6 +1123,7 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 	ic.multi = opts && opts->multi_schema;
 	ic.s = st_schema_new(cx);
 	ic.s->multi_schema = ic.multi;
+	ic.s->qualify_ns = ic.multi ? NULL : st_strdup(cx->arena, ns[0]);
 	ic.nsparam = ns_array(cx->arena, ns, nns);
 	st_map_init(&ic.nsmap, cx->arena);
 	st_map_init(&ic.attmap, cx->arena);

@@ -13,10 +13,20 @@
 
 #define INDENT "    "
 
+/*
+ * Namespaces.  Objects with a rendering schema (multiSchema) are always
+ * qualified.  Others are qualified when a side of the diff was
+ * introspected (st_schema.qualify_ns): Prisma 7.10 qualifies every name
+ * when the new side ("to") was read from a database, and, when the old
+ * side was, only the DROP DEFAULT and DROP TYPE "E_old" of an enum
+ * recreation (checked with the oracle in both directions).
+ */
 typedef struct rctx {
 	st_ctx *cx;
-	const st_migration *m;
+	const st_diff_result *m;
 	st_vec *out;
+	const char *q;       /* m->to->qualify_ns */
+	const char *qprev;   /* m->from->qualify_ns */
 } rctx;
 
 static void
@@ -27,42 +37,62 @@ emit(rctx *r, st_strbuf *sb)
 }
 
 static void
-table_ref(st_strbuf *sb, const st_table *t)
+table_ref(const rctx *r, st_strbuf *sb, const st_table *t)
 {
-	st_render_qualified(sb, t->schema, t->name);
+	st_render_qualified(sb, t->schema ? t->schema : r->q, t->name);
+}
+
+/* A name of the old side in the two statements that follow it (above). */
+static void
+table_ref_prev(const rctx *r, st_strbuf *sb, const st_table *t)
+{
+	st_render_qualified(sb, t->schema ? t->schema : r->qprev, t->name);
 }
 
 static void
-render_column(st_strbuf *sb, const st_column *c)
+coltype(const rctx *r, st_strbuf *sb, const st_column *c)
+{
+	const st_coltype *t = &c->type;
+
+	if (t->family == ST_FAM_ENUM && !t->enum_schema && r->q) {
+		st_render_qualified(sb, r->q, t->enum_name);
+		if (t->arity == ST_ARITY_LIST)
+			st_strbuf_adds(sb, "[]");
+		return;
+	}
+	st_coltype_render(sb, c);
+}
+
+static void
+render_column(const rctx *r, st_strbuf *sb, const st_column *c)
 {
 	st_strbuf_adds(sb, INDENT);
 	st_render_ident(sb, c->name);
 	st_strbuf_addch(sb, ' ');
-	st_coltype_render(sb, c);
+	coltype(r, sb, c);
 	if (c->type.arity == ST_ARITY_REQUIRED)
 		st_strbuf_adds(sb, " NOT NULL");
 	if (c->def.kind != ST_DEF_NONE) {
-		st_strbuf d = ST_STRBUF_INIT;
+		/* rendered in place; an empty default takes the prefix back */
+		size_t mark = sb->len;
 
-		st_default_render(&d, c, &c->def);
-		if (d.len) {
-			st_strbuf_adds(sb, " DEFAULT ");
-			st_strbuf_adds(sb, d.buf);
-		}
-		st_strbuf_release(&d);
+		st_strbuf_add(sb, " DEFAULT ", 9);
+		st_default_render(sb, c, &c->def);
+		if (sb->len == mark + 9)
+			st_strbuf_setlen(sb, mark);
 	}
 }
 
 static void
-create_table(st_strbuf *sb, const st_table *t)
+create_table(const rctx *r, st_strbuf *sb, const st_table *t)
 {
 	st_strbuf_adds(sb, "CREATE TABLE ");
-	table_ref(sb, t);
+	table_ref(r, sb, t);
 	st_strbuf_adds(sb, " (\n");
 	for (size_t i = 0; i < t->columns.len; i++) {
 		if (i)
 			st_strbuf_adds(sb, ",\n");
-		render_column(sb, t->columns.items[i]);
+		render_column(r, sb, t->columns.items[i]);
 	}
 	if (t->pk) {
 		st_strbuf_adds(sb, ",\n\n" INDENT "CONSTRAINT ");
@@ -79,13 +109,13 @@ create_table(st_strbuf *sb, const st_table *t)
 }
 
 static void
-create_index(st_strbuf *sb, const st_index *ix)
+create_index(const rctx *r, st_strbuf *sb, const st_index *ix)
 {
 	st_strbuf_adds(sb, ix->kind == ST_INDEX_UNIQUE ? "CREATE UNIQUE INDEX " :
 			   "CREATE INDEX ");
 	st_render_ident(sb, ix->name);
 	st_strbuf_adds(sb, " ON ");
-	table_ref(sb, ix->table);
+	table_ref(r, sb, ix->table);
 	if (ix->algo != ST_ALGO_BTREE) {
 		st_strbuf_addf(sb, " USING %s (", st_index_algo_sql(ix->algo));
 	} else {
@@ -115,10 +145,10 @@ create_index(st_strbuf *sb, const st_index *ix)
 }
 
 static void
-add_fk(st_strbuf *sb, const st_fk *fk)
+add_fk(const rctx *r, st_strbuf *sb, const st_fk *fk)
 {
 	st_strbuf_adds(sb, "ALTER TABLE ");
-	table_ref(sb, fk->table);
+	table_ref(r, sb, fk->table);
 	st_strbuf_adds(sb, " ADD ");
 	if (fk->name) {
 		st_strbuf_adds(sb, "CONSTRAINT ");
@@ -132,7 +162,7 @@ add_fk(st_strbuf *sb, const st_fk *fk)
 		st_render_ident(sb, ((st_column *)fk->cols.items[i])->name);
 	}
 	st_strbuf_adds(sb, ") REFERENCES ");
-	table_ref(sb, fk->ref_table);
+	table_ref(r, sb, fk->ref_table);
 	st_strbuf_addch(sb, '(');
 	for (size_t i = 0; i < fk->ref_cols.len; i++) {
 		if (i)
@@ -156,7 +186,7 @@ pk_columns(st_strbuf *sb, const st_index *pk, const char *sep)
 }
 
 static bool
-sequence_still_used(const st_migration *m, const st_column *next,
+sequence_still_used(const st_diff_result *m, const st_column *next,
 		    const char *seq)
 {
 	for (size_t i = 0; i < m->to->tables.len; i++) {
@@ -241,8 +271,10 @@ alter_column(rctx *r, const st_table_change *c, st_vec *before,
 			/* AddSequence: imitate the sequence a SERIAL column gets */
 			st_strbuf seq = ST_STRBUF_INIT;
 
-			if (n->table->schema) {
-				st_render_ident(&seq, n->table->schema);
+			const char *sq = n->table->schema ? n->table->schema : r->q;
+
+			if (sq) {
+				st_render_ident(&seq, sq);
 				st_strbuf_addch(&seq, '.');
 			}
 			st_strbuf_addf(&seq, "%s_%s_seq", n->table->name, n->name);
@@ -257,7 +289,7 @@ alter_column(rctx *r, const st_table_change *c, st_vec *before,
 			st_vec_push(clauses, st_strdup(a, sb.buf));
 			st_strbuf_reset(&sb);
 			st_strbuf_addf(&sb, "ALTER SEQUENCE %s OWNED BY ", seq.buf);
-			table_ref(&sb, p->table);
+			table_ref(r, &sb, p->table);
 			st_strbuf_addch(&sb, '.');
 			st_render_ident(&sb, p->name);
 			st_vec_push(after, st_strdup(a, sb.buf));
@@ -267,7 +299,7 @@ alter_column(rctx *r, const st_table_change *c, st_vec *before,
 	if (set_type) {
 		st_strbuf t = ST_STRBUF_INIT;
 
-		st_coltype_render(&t, n);
+		coltype(r, &t, n);
 		CLAUSE("%s SET DATA TYPE %s", prefix.buf, t.buf);
 		st_strbuf_release(&t);
 	}
@@ -315,7 +347,7 @@ alter_table(rctx *r, const st_step *s)
 			if (dropped_pk(s))
 				continue;
 			st_strbuf_adds(&sb, "ALTER TABLE ");
-			table_ref(&sb, p);
+			table_ref(r, &sb, p);
 			st_strbuf_adds(&sb, " RENAME CONSTRAINT ");
 			st_render_ident(&sb, p->pk->name);
 			st_strbuf_adds(&sb, " TO ");
@@ -335,7 +367,7 @@ alter_table(rctx *r, const st_step *s)
 			break;
 		case ST_TCHG_ADD_COLUMN:
 			st_strbuf_adds(&sb, "ADD COLUMN ");
-			render_column(&sb, c->next);
+			render_column(r, &sb, c->next);
 			break;
 		case ST_TCHG_DROP_COLUMN:
 			st_strbuf_adds(&sb, "DROP COLUMN ");
@@ -350,7 +382,7 @@ alter_table(rctx *r, const st_step *s)
 			st_vec_push(&lines, st_strdup(a, sb.buf));
 			st_strbuf_reset(&sb);
 			st_strbuf_adds(&sb, "ADD COLUMN ");
-			render_column(&sb, c->next);
+			render_column(r, &sb, c->next);
 			break;
 		}
 		st_vec_push(&lines, st_strdup(a, sb.buf));
@@ -360,7 +392,7 @@ alter_table(rctx *r, const st_step *s)
 	if (lines.len) {
 		st_strbuf_reset(&sb);
 		st_strbuf_adds(&sb, "ALTER TABLE ");
-		table_ref(&sb, p);
+		table_ref(r, &sb, p);
 		st_strbuf_addch(&sb, ' ');
 		for (size_t i = 0; i < lines.len; i++) {
 			if (i)
@@ -390,7 +422,7 @@ alter_enum(rctx *r, const st_step *s)
 					"-- multiple migrations, each migration adding only one value to\n"
 					"-- the enum.\n\n\n");
 			st_strbuf_adds(&sb, "ALTER TYPE ");
-			st_render_qualified(&sb, pe->schema, pe->name);
+			st_render_qualified(&sb, pe->schema ? pe->schema : r->q, pe->name);
 			st_strbuf_adds(&sb, " ADD VALUE ");
 			st_render_string(&sb, s->created_values.items[i]);
 			emit(r, &sb);
@@ -401,7 +433,7 @@ alter_enum(rctx *r, const st_step *s)
 		char *tmpname = st_strfmt(r->cx->arena, "%s_new", ne->name);
 		char *oldname = st_strfmt(r->cx->arena, "%s_old", pe->name);
 
-		st_render_qualified(&tmp, ne->schema, tmpname);
+		st_render_qualified(&tmp, ne->schema ? ne->schema : r->q, tmpname);
 		st_strbuf_adds(&sb, "BEGIN");
 		emit(r, &sb);
 		st_strbuf_addf(&sb, "CREATE TYPE %s AS ENUM (", tmp.buf);
@@ -416,7 +448,7 @@ alter_enum(rctx *r, const st_step *s)
 			const st_enum_usage *u = s->default_usages.items[i];
 
 			st_strbuf_adds(&sb, "ALTER TABLE ");
-			table_ref(&sb, u->prev->table);
+			table_ref_prev(r, &sb, u->prev->table);
 			st_strbuf_adds(&sb, " ALTER COLUMN ");
 			st_render_ident(&sb, u->prev->name);
 			st_strbuf_adds(&sb, " DROP DEFAULT");
@@ -445,7 +477,7 @@ alter_enum(rctx *r, const st_step *s)
 				if (!pt || !st_table_column(pt, col->name))
 					continue;
 				st_strbuf_adds(&sb, "ALTER TABLE ");
-				table_ref(&sb, tb);
+				table_ref(r, &sb, tb);
 				st_strbuf_adds(&sb, " ALTER COLUMN ");
 				st_render_ident(&sb, col->name);
 				st_strbuf_addf(&sb, " TYPE %s%s USING (", tmp.buf, arr);
@@ -479,7 +511,7 @@ alter_enum(rctx *r, const st_step *s)
 				    !strcmp(nc->type.enum_name, ne->name))
 					continue;
 				st_strbuf_adds(&sb, "ALTER TABLE ");
-				table_ref(&sb, tb);
+				table_ref(r, &sb, tb);
 				st_strbuf_adds(&sb, " ALTER COLUMN ");
 				st_render_ident(&sb, col->name);
 				st_strbuf_addf(&sb, " TYPE TEXT%s USING (", arr);
@@ -489,7 +521,7 @@ alter_enum(rctx *r, const st_step *s)
 			}
 		}
 		st_strbuf_adds(&sb, "ALTER TYPE ");
-		st_render_qualified(&sb, pe->schema, pe->name);
+		st_render_qualified(&sb, pe->schema ? pe->schema : r->q, pe->name);
 		st_strbuf_adds(&sb, " RENAME TO ");
 		st_render_ident(&sb, oldname);
 		emit(r, &sb);
@@ -497,7 +529,7 @@ alter_enum(rctx *r, const st_step *s)
 		st_render_ident(&sb, ne->name);
 		emit(r, &sb);
 		st_strbuf_adds(&sb, "DROP TYPE ");
-		st_render_qualified(&sb, pe->schema, oldname);
+		st_render_qualified(&sb, pe->schema ? pe->schema : r->qprev, oldname);
 		emit(r, &sb);
 		for (size_t i = 0; i < s->default_usages.len; i++) {
 			const st_enum_usage *u = s->default_usages.items[i];
@@ -507,7 +539,7 @@ alter_enum(rctx *r, const st_step *s)
 				continue;
 			st_default_render(&d, u->next, &u->next->def);
 			st_strbuf_adds(&sb, "ALTER TABLE ");
-			st_render_qualified(&sb, u->prev->table->schema, u->prev->table->name);
+			table_ref(r, &sb, u->prev->table);
 			st_strbuf_adds(&sb, " ALTER COLUMN ");
 			st_render_ident(&sb, u->prev->name);
 			st_strbuf_addf(&sb, " SET DEFAULT %s", d.buf);
@@ -522,13 +554,14 @@ done:
 	st_strbuf_release(&tmp);
 }
 
-void
-st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
-	       st_vec *out)
+/* One step into rp->out; scratch is a buffer kept across steps. */
+static void
+render_step(const rctx *rp, const st_step *s, st_strbuf *scratch)
 {
-	rctx r = { cx, m, out };
-	st_strbuf sb = ST_STRBUF_INIT;
+	rctx r = *rp;
+	st_strbuf sb = *scratch;
 
+	st_strbuf_reset(&sb);
 	switch (s->kind) {
 	case ST_STEP_CREATE_SCHEMA:
 		st_strbuf_adds(&sb, "CREATE SCHEMA IF NOT EXISTS ");
@@ -578,7 +611,7 @@ st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
 		const st_enum *e = s->enum_next;
 
 		st_strbuf_adds(&sb, "CREATE TYPE ");
-		st_render_qualified(&sb, e->schema, e->name);
+		st_render_qualified(&sb, e->schema ? e->schema : r.q, e->name);
 		st_strbuf_adds(&sb, " AS ENUM (");
 		for (size_t i = 0; i < e->values.len; i++) {
 			if (i)
@@ -594,14 +627,15 @@ st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
 		break;
 	case ST_STEP_DROP_FOREIGN_KEY:
 		st_strbuf_adds(&sb, "ALTER TABLE ");
-		table_ref(&sb, s->fk_prev->table);
+		table_ref(&r, &sb, s->fk_prev->table);
 		st_strbuf_adds(&sb, " DROP CONSTRAINT ");
 		st_render_ident(&sb, s->fk_prev->name ? s->fk_prev->name : "");
 		emit(&r, &sb);
 		break;
 	case ST_STEP_DROP_INDEX:
 		st_strbuf_adds(&sb, "DROP INDEX ");
-		st_render_qualified(&sb, s->index_prev->table->schema,
+		st_render_qualified(&sb, s->index_prev->table->schema ?
+				    s->index_prev->table->schema : r.q,
 				    s->index_prev->name);
 		emit(&r, &sb);
 		break;
@@ -610,25 +644,26 @@ st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
 		break;
 	case ST_STEP_DROP_TABLE:
 		st_strbuf_adds(&sb, "DROP TABLE ");
-		table_ref(&sb, s->table_prev);
+		table_ref(&r, &sb, s->table_prev);
 		emit(&r, &sb);
 		break;
 	case ST_STEP_DROP_ENUM:
 		st_strbuf_adds(&sb, "DROP TYPE ");
-		st_render_qualified(&sb, s->enum_prev->schema, s->enum_prev->name);
+		st_render_qualified(&sb, s->enum_prev->schema ?
+				    s->enum_prev->schema : r.q, s->enum_prev->name);
 		emit(&r, &sb);
 		break;
 	case ST_STEP_CREATE_TABLE:
-		create_table(&sb, s->table_next);
+		create_table(&r, &sb, s->table_next);
 		emit(&r, &sb);
 		break;
 	case ST_STEP_CREATE_INDEX:
-		create_index(&sb, s->index_next);
+		create_index(&r, &sb, s->index_next);
 		emit(&r, &sb);
 		break;
 	case ST_STEP_RENAME_FOREIGN_KEY:
 		st_strbuf_adds(&sb, "ALTER TABLE ");
-		table_ref(&sb, s->fk_prev->table);
+		table_ref(&r, &sb, s->fk_prev->table);
 		st_strbuf_adds(&sb, " RENAME CONSTRAINT ");
 		st_render_ident(&sb, s->fk_prev->name);
 		st_strbuf_adds(&sb, " TO ");
@@ -636,31 +671,49 @@ st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
 		emit(&r, &sb);
 		break;
 	case ST_STEP_ADD_FOREIGN_KEY:
-		add_fk(&sb, s->fk_next);
+		add_fk(&r, &sb, s->fk_next);
 		emit(&r, &sb);
 		break;
 	case ST_STEP_RENAME_INDEX:
 		st_strbuf_adds(&sb, "ALTER INDEX ");
-		st_render_qualified(&sb, s->index_prev->table->schema,
+		st_render_qualified(&sb, s->index_prev->table->schema ?
+				    s->index_prev->table->schema : r.q,
 				    s->index_prev->name);
 		st_strbuf_adds(&sb, " RENAME TO ");
 		st_render_ident(&sb, s->index_next->name);
 		emit(&r, &sb);
 		break;
 	}
+	*scratch = sb;
+}
+
+void
+st_render_step(st_ctx *cx, const st_diff_result *m, const st_step *s,
+	       st_vec *out)
+{
+	rctx r = { cx, m, out, m->to->qualify_ns, m->from->qualify_ns };
+	st_strbuf sb = ST_STRBUF_INIT;
+
+	render_step(&r, s, &sb);
 	st_strbuf_release(&sb);
 }
 
 void
-st_render_script(st_ctx *cx, st_strbuf *sb, const st_migration *m)
+st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m)
 {
 	bool first = true;
+	st_vec stmts = ST_VEC_INIT(cx->arena);
+	rctx r = { cx, m, &stmts, m->to->qualify_ns, m->from->qualify_ns };
+	st_strbuf scratch = ST_STRBUF_INIT;
 
+	st_strbuf_grow(&scratch, 1024);
+	/* about 200 bytes of SQL per step: one allocation for most scripts */
+	st_strbuf_grow(sb, m->steps.len * 200);
 	for (size_t i = 0; i < m->steps.len; i++) {
 		const st_step *s = m->steps.items[i];
-		st_vec stmts = ST_VEC_INIT(cx->arena);
 
-		st_render_step(cx, m, s, &stmts);
+		stmts.len = 0;   /* the statements stay in the arena */
+		render_step(&r, s, &scratch);
 		if (!stmts.len)
 			continue;
 		if (!first)
@@ -674,6 +727,7 @@ st_render_script(st_ctx *cx, st_strbuf *sb, const st_migration *m)
 			st_strbuf_adds(sb, ";\n");
 		}
 	}
+	st_strbuf_release(&scratch);
 	if (first)
 		st_strbuf_adds(sb, "-- This is an empty migration.\n");
 }

@@ -14,10 +14,25 @@ nsname(const char *ns)
 	return ns && *ns ? ns : "public";
 }
 
+/* "ns\x1fname" into out (room for lens + 2), returns its length. */
+static size_t
+put_key(char *out, const char *ns, size_t nl, const char *name, size_t ml)
+{
+	memcpy(out, ns, nl);
+	out[nl] = '\x1f';
+	memcpy(out + nl + 1, name, ml + 1);
+	return nl + 1 + ml;
+}
+
 static const char *
 qual_key(st_arena *a, const char *ns, const char *name)
 {
-	return st_strfmt(a, "%s\x1f%s", nsname(ns), name);
+	const char *n = nsname(ns);
+	size_t nl = strlen(n), ml = strlen(name);
+	char *k = st_alloc(a, nl + ml + 2);
+
+	put_key(k, n, nl, name, ml);
+	return k;
 }
 
 st_schema *
@@ -52,6 +67,9 @@ st_schema_add_namespace(st_schema *s, const char *name)
 	return ns;
 }
 
+/* Tables with at least this many columns look them up by hash. */
+#define COLMAP_MIN 16
+
 st_table *
 st_schema_add_table(st_schema *s, const char *schema, const char *name)
 {
@@ -81,8 +99,21 @@ st_table_add_column(st_schema *s, st_table *t, const char *name)
 	c->pos = (int)t->columns.len;
 	c->type.arity = ST_ARITY_REQUIRED;
 	st_vec_push(&t->columns, c);
-	if (!st_map_get(&t->colmap, c->name))
+	/*
+	 * Small tables (most) are searched linearly, which costs less than
+	 * hashing; the map is built when the table grows past that size.
+	 */
+	if (t->columns.len == COLMAP_MIN) {
+		for (size_t i = 0; i < t->columns.len; i++) {
+			st_column *o = t->columns.items[i];
+
+			if (!st_map_get(&t->colmap, o->name))
+				st_map_put(&t->colmap, o->name, o);
+		}
+	} else if (t->columns.len > COLMAP_MIN &&
+		   !st_map_get(&t->colmap, c->name)) {
 		st_map_put(&t->colmap, c->name, c);
+	}
 	return c;
 }
 
@@ -175,28 +206,38 @@ st_table *
 st_schema_table(const st_schema *s, const char *schema, const char *name)
 {
 	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "%s\x1f%s", nsname(schema), name);
+	const char *n = nsname(schema);
+	size_t nl = strlen(n), ml = strlen(name);
 
-	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		const char *k = qual_key(s->cx->arena, schema, name);
-
-		return st_map_get(&s->tablemap, k);
-	}
-	return st_map_get(&s->tablemap, buf);
+	if (nl + ml + 2 > sizeof(buf))
+		return st_map_get(&s->tablemap, qual_key(s->cx->arena, schema, name));
+	return st_map_getn(&s->tablemap, buf, put_key(buf, n, nl, name, ml));
 }
 
 st_enum *
 st_schema_enum(const st_schema *s, const char *schema, const char *name)
 {
-	const char *k = qual_key(s->cx->arena, schema, name);
+	char buf[512];
+	const char *n = nsname(schema);
+	size_t nl = strlen(n), ml = strlen(name);
 
-	return st_map_get(&s->enummap, k);
+	if (nl + ml + 2 > sizeof(buf))
+		return st_map_get(&s->enummap, qual_key(s->cx->arena, schema, name));
+	return st_map_getn(&s->enummap, buf, put_key(buf, n, nl, name, ml));
 }
 
 st_column *
 st_table_column(const st_table *t, const char *name)
 {
-	return st_map_get(&t->colmap, name);
+	if (t->columns.len >= COLMAP_MIN)
+		return st_map_get(&t->colmap, name);
+	for (size_t i = 0; i < t->columns.len; i++) {
+		st_column *c = t->columns.items[i];
+
+		if (!strcmp(c->name, name))
+			return c;
+	}
+	return NULL;
 }
 
 void
@@ -264,11 +305,31 @@ st_render_string(st_strbuf *sb, const char *s)
 	st_strbuf_addch(sb, '\'');
 }
 
+/* Appends a decimal integer without printf (hot: one per typed column). */
+static void
+add_long(st_strbuf *sb, long v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	st_strbuf_add(sb, tmp + i, sizeof(tmp) - i);
+}
+
 static void
 args1(st_strbuf *sb, const st_coltype *t)
 {
-	if (t->nargs >= 1)
-		st_strbuf_addf(sb, "(%ld)", t->args[0]);
+	if (t->nargs >= 1) {
+		st_strbuf_addch(sb, '(');
+		add_long(sb, t->args[0]);
+		st_strbuf_addch(sb, ')');
+	}
 }
 
 void
@@ -298,7 +359,13 @@ st_coltype_render(st_strbuf *sb, const st_column *c)
 		case ST_PG_DECIMAL:
 			st_strbuf_adds(sb, "DECIMAL");
 			if (t->nargs >= 2)
-				st_strbuf_addf(sb, "(%ld,%ld)", t->args[0], t->args[1]);
+			{
+				st_strbuf_addch(sb, '(');
+				add_long(sb, t->args[0]);
+				st_strbuf_addch(sb, ',');
+				add_long(sb, t->args[1]);
+				st_strbuf_addch(sb, ')');
+			}
 			break;
 		case ST_PG_REAL: st_strbuf_adds(sb, "REAL"); break;
 		case ST_PG_DOUBLE: st_strbuf_adds(sb, "DOUBLE PRECISION"); break;
@@ -376,6 +443,11 @@ st_default_render(st_strbuf *sb, const st_column *c, const st_default *d)
 	case ST_DEF_VALUE: {
 		st_strbuf ty;
 
+		/* only a list's ARRAY[...]::type needs the type text */
+		if (d->value->kind != ST_VAL_LIST) {
+			render_value(sb, d->value, "");
+			break;
+		}
 		st_strbuf_init(&ty);
 		st_coltype_render(&ty, c);
 		render_value(sb, d->value, ty.buf);

@@ -203,7 +203,7 @@ struct st_table {
 	st_index *pk;             /* or NULL */
 	st_vec indexes;           /* st_index *, not the primary key */
 	st_vec fks;               /* st_fk * */
-	st_map colmap;            /* name -> st_column * */
+	st_map colmap;            /* name -> st_column *, once 16 columns */
 	int id;
 };
 
@@ -235,6 +235,12 @@ typedef struct st_schema {
 	st_vec enums;             /* st_enum * */
 	st_vec extensions;        /* st_extension * */
 	bool multi_schema;        /* names are rendered schema-qualified */
+	/*
+	 * Introspected without multiSchema: the namespace read.  Prisma
+	 * qualifies unqualified names with it when this schema is a side of
+	 * a diff (see render.c); NULL for a schema built from PSL.
+	 */
+	const char *qualify_ns;
 	int next_index_id, next_fk_id;
 	st_map tablemap;          /* "schema\x1fname" -> st_table * */
 	st_map enummap;

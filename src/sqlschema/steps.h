@@ -3,7 +3,7 @@
  * SQL schema models, and what the renderer (render.c), the summary
  * (summary.c) and the destructive-change checker (destructive.c) read.
  *
- *	st_migration *m;
+ *	st_diff_result *m;
  *	if (st_diff(cx, from, to, &m) < 0) goto done;
  *	st_strbuf sql = ST_STRBUF_INIT;
  *	st_render_script(&sql, m);      // Prisma's exact migration.sql text
@@ -95,17 +95,17 @@ typedef struct st_step {
 	st_fk *fk_prev, *fk_next;            /* foreign key steps */
 } st_step;
 
-typedef struct st_migration {
+typedef struct st_diff_result {
 	const st_schema *from, *to;
 	st_vec steps;                        /* st_step *, sorted */
-} st_migration;
+} st_diff_result;
 
 /* The SQL schema with nothing in it (the --from-empty side). */
 st_schema *st_schema_empty(st_ctx *cx);
 
 /* Computes the steps from `from` to `to`.  Both schemas must be finished. */
 int st_diff(st_ctx *cx, const st_schema *from, const st_schema *to,
-	    st_migration **out);
+	    st_diff_result **out);
 
 /* The step's comment name ("CreateTable"). */
 const char *st_step_name(st_step_kind k);
@@ -114,7 +114,7 @@ const char *st_step_name(st_step_kind k);
  * Renders the statements of one step (no ';'), appending const char *
  * to out (in cx's arena).
  */
-void st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
+void st_render_step(st_ctx *cx, const st_diff_result *m, const st_step *s,
 		    st_vec *out);
 /*
  * The whole script as Prisma's engine returns it (migration.sql's bytes):
@@ -122,9 +122,9 @@ void st_render_step(st_ctx *cx, const st_migration *m, const st_step *s,
  * blank line; "-- This is an empty migration.\n" when there are no steps.
  * `migrate diff --script` prints it followed by one more newline.
  */
-void st_render_script(st_ctx *cx, st_strbuf *sb, const st_migration *m);
+void st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m);
 /* Prisma's human summary (drift summary); "No difference detected." when empty. */
-void st_render_summary(st_strbuf *sb, const st_migration *m);
+void st_render_summary(st_strbuf *sb, const st_diff_result *m);
 
 /* ==== destructive-change detection (destructive.c) ==== */
 
@@ -176,7 +176,7 @@ typedef struct st_destructive_report {
 } st_destructive_report;
 
 /* Checks m for data loss; counter may be NULL (offline). */
-int st_destructive_check(st_ctx *cx, const st_migration *m,
+int st_destructive_check(st_ctx *cx, const st_diff_result *m,
 			 const st_row_counter *counter,
 			 st_destructive_report **out);
 /* The Warnings comment block migrate dev writes atop migration.sql; empty when none. */

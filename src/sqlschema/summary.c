@@ -294,7 +294,7 @@ step_lines(st_strbuf *sb, const st_step *s)
 }
 
 void
-st_render_summary(st_strbuf *sb, const st_migration *m)
+st_render_summary(st_strbuf *sb, const st_diff_result *m)
 {
 	size_t n = m->steps.len, k = 0;
 	item *items;

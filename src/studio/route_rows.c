@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "studio/route.h"
+#include "util/map.h"
 
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 1000
@@ -612,6 +613,29 @@ st_route_rows_update(st_studio_req *req)
 	return st_studio_reply(req, rows_json(r, -1));
 }
 
+/* A row key's primary-key values as parameter text, "\x1f"-separated
+ * (NULL when add_key_match will refuse the key). */
+static const char *
+key_text(st_studio_req *req, const target *t, json_t *key)
+{
+	st_strbuf sb;
+	size_t i;
+	json_t *c, *v;
+
+	if (!json_is_object(key))
+		return NULL;
+	st_strbuf_init_arena(&sb, req->cx->arena);
+	json_array_foreach(t->pk, i, c) {
+		v = json_object_get(key, json_string_value(c));
+		if (!v || json_is_null(v))
+			return NULL;
+		if (i)
+			st_strbuf_addch(&sb, '\x1f');
+		st_strbuf_adds(&sb, st_json_to_sql_text(req->cx, v));
+	}
+	return sb.buf;
+}
+
 int
 st_route_rows_delete(st_studio_req *req)
 {
@@ -620,7 +644,8 @@ st_route_rows_delete(st_studio_req *req)
 	json_t *body, *keys, *key;
 	st_strbuf sql;
 	st_pgres *r;
-	size_t i;
+	size_t i, nkeys = 0;
+	st_map seen;
 	int rc;
 
 	if ((rc = write_target(req, &t, &body)) < 0)
@@ -631,6 +656,14 @@ st_route_rows_delete(st_studio_req *req)
 		return st_err_set(req->cx, ST_EUSAGE,
 				  "\"keys\" must be an array of 1 to %d row keys",
 				  DELETE_MAX);
+	/* the same key twice ({"id": 1}, {"id": "1"}) is one row */
+	st_map_init(&seen, req->cx->arena);
+	json_array_foreach(keys, i, key) {
+		const char *k = key_text(req, &t, key);
+
+		if (!k || !st_map_put(&seen, k, key))
+			nkeys++;
+	}
 	st_strbuf_init_arena(&sql, req->cx->arena);
 	st_strbuf_addf(&sql, "DELETE FROM %s WHERE ", t.qname.buf);
 	json_array_foreach(keys, i, key) {
@@ -642,12 +675,11 @@ st_route_rows_delete(st_studio_req *req)
 	if ((rc = begin(req)) < 0 ||
 	    (rc = st_studio_query(req, sql.buf, p.n, p.v, &r)) < 0)
 		return rc;
-	if (r->affected != (long)json_array_size(keys))
+	if (r->affected != (long)nkeys)
 		return rollback_with(req, ST_ENOTFOUND,
 				     st_strfmt(req->cx->arena,
 					       "%ld of %zu rows not found; nothing was deleted",
-					       (long)json_array_size(keys) - r->affected,
-					       json_array_size(keys)));
+					       (long)nkeys - r->affected, nkeys));
 	if ((rc = commit(req)) < 0)
 		return rc;
 	return st_studio_reply(req, json_pack("{s:I}", "deleted",

@@ -14,6 +14,7 @@
 typedef struct st_map_entry {
 	const char *key;
 	size_t keylen;
+	size_t hash;
 	void *value;
 } st_map_entry;
 

@@ -36,7 +36,7 @@ char *
 st_url_redact(st_arena *a, const char *url)
 {
 	st_strbuf sb;
-	const char *scheme, *auth, *at, *colon, *slash;
+	const char *scheme, *auth, *at, *colon, *rest, *query;
 
 	st_strbuf_init_arena(&sb, a);
 	if (!url)
@@ -47,24 +47,41 @@ st_url_redact(st_arena *a, const char *url)
 		return sb.alloc ? sb.buf : st_strdup(a, "");
 	}
 	auth = scheme + 3;
-	slash = strpbrk(auth, "/?");
-	at = NULL;
-	for (const char *p = auth; *p && (!slash || p < slash); p++)
-		if (*p == '@')
-			at = p;
+	/*
+	 * The user info ends at the last '@' before the query string: a
+	 * password typed without percent-encoding may itself hold '@', '/'
+	 * or ':', and must still be masked whole.
+	 */
+	query = strchr(auth, '?');
+	at = strrchr(auth, '@');
+	if (at && query && at > query) {
+		/* an '@' after '?' belongs to the query unless no '=' precedes
+		 * it there, in which case the '?' was part of the password */
+		const char *eq = memchr(query, '=', (size_t)(at - query));
+
+		if (eq) {
+			at = NULL;
+			for (const char *p = auth; p < query; p++)
+				if (*p == '@')
+					at = p;
+		}
+	}
 	if (at) {
 		colon = memchr(auth, ':', (size_t)(at - auth));
 		if (colon) {
 			st_strbuf_add(&sb, url, (size_t)(colon - url) + 1);
 			st_strbuf_adds(&sb, "****");
-			st_strbuf_add(&sb, at, (size_t)((slash ? slash : at + strlen(at)) - at));
 		} else {
-			st_strbuf_add(&sb, url, (size_t)((slash ? slash : url + strlen(url)) - url));
+			st_strbuf_add(&sb, url, (size_t)(at - url));
 		}
+		rest = at;
 	} else {
-		st_strbuf_add(&sb, url, (size_t)((slash ? slash : url + strlen(url)) - url));
+		rest = auth;
+		st_strbuf_add(&sb, url, (size_t)(auth - url));
 	}
-	if (slash)
-		mask_params(&sb, slash, '&');
+	query = strchr(rest, '?');
+	st_strbuf_add(&sb, rest, (size_t)((query ? query : rest + strlen(rest)) - rest));
+	if (query)
+		mask_params(&sb, query, '&');
 	return sb.alloc ? sb.buf : st_strdup(a, "");
 }

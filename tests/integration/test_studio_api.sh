@@ -290,6 +290,9 @@ is "a delete with a missing key deletes nothing" "404 $before" "$STATUS $(q "SEL
 req DELETE "/api/rows?table=orders" "{\"keys\":[{\"id\":$new_id},{\"id\":\"1\"}]}"
 is "delete by primary key removes exactly those rows" "200 2 $((before - 2)) 0" \
 	"$STATUS $(j .deleted) $(q "SELECT count(*) FROM orders") $(q "SELECT count(*) FROM orders WHERE id IN (1, $new_id)")"
+req DELETE "/api/rows?table=orders" '{"keys":[{"id":2},{"id":"2"},{"id":2}]}'
+is "the same key given twice deletes that one row" "200 1 $((before - 3))" \
+	"$STATUS $(j .deleted) $(q "SELECT count(*) FROM orders")"
 req GET "/api/rows?table=orders&limit=1"
 t_check "responses carry the server time (Server-Timing)" sh -c \
 	'curl -s -D - -o /dev/null -H "X-Strata-Token: $1" "$2/api/rows?table=orders&limit=1" | grep -qi "^server-timing: db;dur="' _ "$TOKEN" "$BASE"

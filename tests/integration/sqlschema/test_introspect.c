@@ -116,7 +116,7 @@ round_trip(fixture *f, const char *psl, const st_introspect_opts *o)
 {
 	st_ctx *cx = f->cx;
 	st_schema *want = schema_of(cx, psl), *got;
-	st_migration *m;
+	st_diff_result *m;
 	st_strbuf sb = ST_STRBUF_INIT;
 
 	assert_st_ok(cx, st_diff(cx, st_schema_empty(cx), want, &m));
@@ -315,7 +315,7 @@ test_introspect__partial_indexes_reconciled(void **state)
 	st_ctx *cx = f->cx;
 	st_schema *got, *want;
 	st_table *t;
-	st_migration *m;
+	st_diff_result *m;
 
 	assert_st_ok(cx, st_db_exec(cx, f->db,
 		"CREATE TABLE \"Item\" (id int PRIMARY KEY, a text, b text);"

@@ -255,6 +255,7 @@ test_db_url__parse_error_hides_password(void **state)
 		"postgresql://u:se%00cret@h/d",
 		"postgresql://u@h/d?password=se%zzcret",
 		"postgresql://u@h/d?sslmode=require&password=se%zzcret",
+		"host=h password=se cret dbname=d",
 	};
 	st_ctx *cx = st_ctx_new(NULL);
 	st_dburl u;
@@ -263,10 +264,28 @@ test_db_url__parse_error_hides_password(void **state)
 		st_err_clear(cx);
 		assert_int_equal(st_dburl_parse(cx, urls[i], &u), ST_EUSAGE);
 		assert_string_equal(cx->err_pcode, "P1013");
-		assert_non_null(strstr(cx->err_detail.buf, "percent"));
+		assert_non_null(strstr(cx->err_detail.buf, i < 4 ? "percent" : "missing"));
 		assert_null(strstr(cx->err_detail.buf, "cret"));
 		assert_null(strstr(cx->err_msg.buf, "cret"));
 	}
+	/* an unencoded "@" or "/" in the password: libpq would take a piece
+	 * of it for the host, port or database name, shown everywhere */
+	static const char *const split[] = {
+		"postgresql://u:se@cret@h/d",
+		"postgresql://u:se/cret@h:5432/d",
+	};
+	for (size_t i = 0; i < sizeof(split) / sizeof(split[0]); i++) {
+		st_err_clear(cx);
+		assert_int_equal(st_dburl_parse(cx, split[i], &u), ST_EUSAGE);
+		assert_string_equal(cx->err_pcode, "P1013");
+		assert_non_null(strstr(cx->err_hint.buf, "%40"));
+		assert_null(strstr(cx->err_detail.buf, "cret"));
+		assert_null(strstr(cx->err_msg.buf, "cret"));
+	}
+	/* still accepted: encoded, multi-host, IPv6 */
+	assert_int_equal(st_dburl_parse(cx, "postgresql://u:se%40cr%2Fet@h/d", &u), 0);
+	assert_int_equal(st_dburl_parse(cx, "postgresql://h1:1,h2:2/d", &u), 0);
+	assert_int_equal(st_dburl_parse(cx, "postgresql://[::1]:5432/d", &u), 0);
 	st_ctx_free(cx);
 }
 

@@ -55,7 +55,7 @@ psl(const char *text)
 static const char *
 script(const st_schema *a, const st_schema *b)
 {
-	st_migration *m;
+	st_diff_result *m;
 	st_strbuf sb;
 
 	assert_int_equal(st_diff(cx, a, b, &m), 0);
@@ -67,7 +67,7 @@ script(const st_schema *a, const st_schema *b)
 static const char *
 summary(const st_schema *a, const st_schema *b)
 {
-	st_migration *m;
+	st_diff_result *m;
 	st_strbuf sb;
 
 	assert_int_equal(st_diff(cx, a, b, &m), 0);
@@ -268,6 +268,69 @@ test_sqlschema_diff__enum_rewrite_and_summary(void **state)
 		"  [-] Removed variant `GREEN`\n");
 }
 
+/*
+ * A side read from a database (st_schema.qualify_ns): Prisma 7.10
+ * qualifies every name when the new side is introspected, and only the
+ * DROP DEFAULT and DROP TYPE "E_old" of an enum rewrite when the old side
+ * is (prisma migrate diff --from-url / --to-url, checked on the oracle).
+ */
+static void
+test_sqlschema_render__introspected_side_qualifies(void **state)
+{
+	static const char *NEXT = DS
+		"\nenum Color {\n  RED\n  BLUE\n}\n"
+		"\nmodel Item {\n"
+		"  id       Int     @id @default(autoincrement())\n"
+		"  name     String\n"
+		"  qty      Int     @default(0)\n"
+		"  note     String?\n"
+		"  color    Color   @default(RED)\n"
+		"  code     String\n"
+		"\n  @@index([code])\n}\n"
+		"\nmodel Z {\n  id Int @id\n  k Color[]\n}\n";
+	st_schema *a = psl(BASE), *b = psl(NEXT);
+
+	a->qualify_ns = "public";
+	assert_string_equal(script(a, b),
+		"-- AlterEnum\n"
+		"BEGIN;\n"
+		"CREATE TYPE \"Color_new\" AS ENUM ('RED', 'BLUE');\n"
+		"ALTER TABLE \"public\".\"Item\" ALTER COLUMN \"color\" DROP DEFAULT;\n"
+		"ALTER TABLE \"Item\" ALTER COLUMN \"color\" TYPE \"Color_new\" USING (\"color\"::text::\"Color_new\");\n"
+		"ALTER TYPE \"Color\" RENAME TO \"Color_old\";\n"
+		"ALTER TYPE \"Color_new\" RENAME TO \"Color\";\n"
+		"DROP TYPE \"public\".\"Color_old\";\n"
+		"ALTER TABLE \"Item\" ALTER COLUMN \"color\" SET DEFAULT 'RED';\n"
+		"COMMIT;\n"
+		"\n-- CreateTable\n"
+		"CREATE TABLE \"Z\" (\n"
+		"    \"id\" INTEGER NOT NULL,\n"
+		"    \"k\" \"Color\"[],\n"
+		"\n    CONSTRAINT \"Z_pkey\" PRIMARY KEY (\"id\")\n"
+		");\n");
+
+	a = psl(BASE);
+	b = psl(NEXT);
+	b->qualify_ns = "foo";
+	assert_string_equal(script(a, b),
+		"-- AlterEnum\n"
+		"BEGIN;\n"
+		"CREATE TYPE \"foo\".\"Color_new\" AS ENUM ('RED', 'BLUE');\n"
+		"ALTER TABLE \"Item\" ALTER COLUMN \"color\" DROP DEFAULT;\n"
+		"ALTER TABLE \"foo\".\"Item\" ALTER COLUMN \"color\" TYPE \"foo\".\"Color_new\" USING (\"color\"::text::\"foo\".\"Color_new\");\n"
+		"ALTER TYPE \"foo\".\"Color\" RENAME TO \"Color_old\";\n"
+		"ALTER TYPE \"foo\".\"Color_new\" RENAME TO \"Color\";\n"
+		"DROP TYPE \"Color_old\";\n"
+		"ALTER TABLE \"foo\".\"Item\" ALTER COLUMN \"color\" SET DEFAULT 'RED';\n"
+		"COMMIT;\n"
+		"\n-- CreateTable\n"
+		"CREATE TABLE \"foo\".\"Z\" (\n"
+		"    \"id\" INTEGER NOT NULL,\n"
+		"    \"k\" \"foo\".\"Color\"[],\n"
+		"\n    CONSTRAINT \"Z_pkey\" PRIMARY KEY (\"id\")\n"
+		");\n");
+}
+
 static long
 rows3(void *arg, const char *ns, const char *table)
 {
@@ -294,7 +357,7 @@ test_sqlschema_destructive__warnings_like_migrate_dev(void **state)
 		"  code     String\n"
 		"  extra    String\n"
 		"\n  @@index([code])\n}\n");
-	st_migration *m;
+	st_diff_result *m;
 	st_destructive_report *r;
 	st_strbuf sb;
 	st_row_counter rc = { rows3, vals2, NULL, NULL };
@@ -326,7 +389,7 @@ test_sqlschema_destructive__empty_tables_are_safe(void **state)
 {
 	st_schema *a = psl(BASE);
 	st_schema *b = psl(DS "\nmodel Other {\n  id Int @id\n}\n");
-	st_migration *m;
+	st_diff_result *m;
 	st_destructive_report *r;
 	st_row_counter rc = { NULL, NULL, NULL, NULL };
 
@@ -366,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_sqlschema_render__hostile_identifier_is_quoted),
 		cmocka_unit_test(test_sqlschema_diff__merged_alter_table_order),
 		cmocka_unit_test(test_sqlschema_diff__enum_rewrite_and_summary),
+		cmocka_unit_test(test_sqlschema_render__introspected_side_qualifies),
 		cmocka_unit_test(test_sqlschema_destructive__warnings_like_migrate_dev),
 		cmocka_unit_test(test_sqlschema_destructive__empty_tables_are_safe),
 		cmocka_unit_test(test_sqlschema_from_psl__implicit_m2m_and_names),

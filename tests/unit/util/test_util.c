@@ -159,6 +159,11 @@ test_util_url__redacts_passwords(void **state)
 		{ "host=h password=abc dbname=d", "host=h password=**** dbname=d" },
 		{ "postgresql://h/db", "postgresql://h/db" },
 		{ "postgresql://u:p@ss@h/db", "postgresql://u:****@h/db" },
+		{ "postgresql://u:se/cr:et@h:5432/db?schema=s", "postgresql://u:****@h:5432/db?schema=s" },
+		{ "postgresql://u:a?b@h/db", "postgresql://u:****@h/db" },
+		{ "postgresql://u@h/db?options=a@b&password=p", "postgresql://u@h/db?options=a@b&password=****" },
+		{ "postgresql://u@h/db?password=x", "postgresql://u@h/db?password=****" },
+		{ "postgresql://h/d%40b", "postgresql://h/d%40b" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
