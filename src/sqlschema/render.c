@@ -5,7 +5,7 @@
  *
  * Identifiers are always double-quoted.  Prisma does not double embedded
  * quotes (its output is broken SQL for such names); strata does, so the
- * SQL applies and creates exactly the name (see docs/readme/diff.md).
+ * SQL applies and creates exactly the name (see docs/commands/diff.md).
  */
 #include <string.h>
 

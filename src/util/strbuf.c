@@ -89,29 +89,6 @@ st_strbuf_setlen(st_strbuf *sb, size_t len)
 }
 
 void
-st_strbuf_add(st_strbuf *sb, const void *data, size_t n)
-{
-	st_strbuf_grow(sb, n);
-	memcpy(sb->buf + sb->len, data, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void
-st_strbuf_adds(st_strbuf *sb, const char *s)
-{
-	st_strbuf_add(sb, s, strlen(s));
-}
-
-void
-st_strbuf_addch(st_strbuf *sb, int c)
-{
-	st_strbuf_grow(sb, 1);
-	sb->buf[sb->len++] = (char)c;
-	sb->buf[sb->len] = '\0';
-}
-
-void
 st_strbuf_addchars(st_strbuf *sb, int c, size_t n)
 {
 	st_strbuf_grow(sb, n);

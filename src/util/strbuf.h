@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "util/arena.h"
 
@@ -39,12 +40,36 @@ void st_strbuf_release(st_strbuf *sb);
 /* Hands the buffer to the caller (malloc'd, or arena memory). */
 char *st_strbuf_detach(st_strbuf *sb, size_t *len);
 void st_strbuf_reset(st_strbuf *sb);
-void st_strbuf_grow(st_strbuf *sb, size_t extra);
 void st_strbuf_setlen(st_strbuf *sb, size_t len);
 
-void st_strbuf_add(st_strbuf *sb, const void *data, size_t n);
-void st_strbuf_adds(st_strbuf *sb, const char *s);
-void st_strbuf_addch(st_strbuf *sb, int c);
+void st_strbuf_grow(st_strbuf *sb, size_t extra);
+
+/* The appends renderers call millions of times are inline: a bounds
+ * check and a copy, growing only when the room runs out. */
+static inline void
+st_strbuf_add(st_strbuf *sb, const void *data, size_t n)
+{
+	if (sb->len + n + 1 > sb->alloc)
+		st_strbuf_grow(sb, n);
+	memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void
+st_strbuf_adds(st_strbuf *sb, const char *s)
+{
+	st_strbuf_add(sb, s, strlen(s));
+}
+
+static inline void
+st_strbuf_addch(st_strbuf *sb, int c)
+{
+	if (sb->len + 2 > sb->alloc)
+		st_strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
 void st_strbuf_addchars(st_strbuf *sb, int c, size_t n);
 void st_strbuf_addf(st_strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
