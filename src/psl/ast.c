@@ -77,6 +77,7 @@ st_psl_arg_named(const st_psl_args *args, const char *name)
 		return NULL;
 	for (size_t i = 0; i < args->n; i++)
 		if (args->items[i]->name.name &&
+		    args->items[i]->name.name[0] == name[0] &&
 		    strcmp(args->items[i]->name.name, name) == 0)
 			return args->items[i];
 	return NULL;

@@ -93,6 +93,11 @@ struct st_psl_arg {
 
 struct st_psl_expr {
 	st_psl_expr_kind kind;
+	/* NUMBER: whether the literal has a fractional part. */
+	bool is_float;
+	/* ARRAY: trailing_comma is always false: Prisma 7 rejects "[a, b,]"
+	 * as a syntax error.  (Both flags sit beside kind, in its padding.) */
+	bool trailing_comma;
 	st_span span;
 	/* The exact source text of the expression (NUL-terminated); for a
 	 * string it includes the quotes, for an array or call it is the full
@@ -105,18 +110,14 @@ struct st_psl_expr {
 	 */
 	const char *str;
 	size_t str_len;
-	/* NUMBER: whether the literal has a fractional part. */
-	bool is_float;
 	/* CALL: the function name (may be a path, "db.VarChar") and its
 	 * arguments.  OBJECT: args holds the entries (all named; span of the
 	 * list is the braces). */
 	st_psl_ident func;
 	st_psl_args args;
-	/* ARRAY: elements.  trailing_comma is always false: Prisma 7 rejects
-	 * "[a, b,]" as a syntax error. */
+	/* ARRAY: elements (see trailing_comma above). */
 	st_psl_expr **items;
 	size_t nitems;
-	bool trailing_comma;
 };
 
 /* ==== attributes ==== */

@@ -127,8 +127,10 @@ is_space_sep(uint32_t cp)
 	       cp == 0x205F || cp == 0x3000;
 }
 
-size_t
-psl__ws(const char *s, size_t len, size_t pos)
+/* psl__ws from a non-ASCII byte on (kept out of line so that the ASCII
+ * fast path below needs no stack frame) */
+static size_t __attribute__((noinline))
+ws_slow(const char *s, size_t len, size_t pos)
 {
 	while (pos < len) {
 		uint32_t cp;
@@ -147,6 +149,16 @@ psl__ws(const char *s, size_t len, size_t pos)
 			break;
 		pos += n;
 	}
+	return pos;
+}
+
+size_t
+psl__ws(const char *s, size_t len, size_t pos)
+{
+	while (pos < len && (s[pos] == ' ' || s[pos] == '\t'))
+		pos++;
+	if (pos < len && (unsigned char)s[pos] >= 0x80)
+		return ws_slow(s, len, pos);
 	return pos;
 }
 
@@ -185,14 +197,13 @@ alnum_at(const char *s, size_t len, size_t pos)
 	return psl__is_alnum(cp) ? n : 0;
 }
 
-size_t
-psl__ident(const char *s, size_t len, size_t pos)
+/* The rest of an identifier from pos, where a non-ASCII character may
+ * come (out of line, as ws_slow). */
+static size_t __attribute__((noinline))
+ident_rest(const char *s, size_t len, size_t pos)
 {
-	size_t n = alnum_at(s, len, pos);
+	size_t n;
 
-	if (!n)
-		return pos;
-	pos += n;
 	for (;;) {
 		/* ASCII letters, digits, "_" and "-" */
 		while (pos < len && (unsigned char)s[pos] < 0x80 &&
@@ -203,6 +214,30 @@ psl__ident(const char *s, size_t len, size_t pos)
 			return pos;
 		pos += n;
 	}
+}
+
+size_t
+psl__ident(const char *s, size_t len, size_t pos)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
+
+	if (pos < len && u[pos] < 0x80) {
+		/* the common case: ASCII all through */
+		if (ascii_class[u[pos]] != 1)
+			return pos;
+		for (pos++; pos < len; pos++) {
+			if (u[pos] >= 0x80)
+				return ident_rest(s, len, pos);
+			if (!(ascii_class[u[pos]] & 3))
+				break;
+		}
+		return pos;
+	}
+	n = alnum_at(s, len, pos);
+	if (!n)
+		return pos;
+	return ident_rest(s, len, pos + n);
 }
 
 size_t

@@ -99,11 +99,13 @@ index_attr_name(const st_psl_rindex *ix)
 static size_t *
 count(psl__v *v, st_map *m, const char *key)
 {
-	size_t *n = st_map_get(m, key);
+	/* names are nearly always new: insert first (one probe), and put the
+	 * earlier counter back on the rare clash */
+	size_t *n = st_alloc(v->a, sizeof(*n)), *prev = st_map_put(m, key, n);
 
-	if (!n) {
-		n = st_alloc(v->a, sizeof(*n));
-		st_map_put(m, key, n);
+	if (prev) {
+		st_map_put(m, key, prev);
+		n = prev;
 	}
 	++*n;
 	return n;
@@ -119,6 +121,69 @@ static const char *
 local_key(psl__v *v, const st_psl_rmodel *m, const char *name)
 {
 	return psl__key(v, m->name, name, NULL);
+}
+
+/* Up to this many local names per model, they are compared pairwise. */
+#define LOCAL_PAIRWISE_MAX 32
+
+/*
+ * The counters of the model-local namespace for m, in the order pk,
+ * indexes, foreign keys: how many of its constraints have each one's
+ * name.  Models have a few constraints, so they are compared pairwise;
+ * only a model with very many goes through the map (keyed "model\x1fname",
+ * as the namespace is per model).
+ */
+static size_t *
+local_counts(psl__v *v, const st_psl_rmodel *m, st_map *local)
+{
+	const char *names[LOCAL_PAIRWISE_MAX];
+	size_t n = 0, *lc;
+
+	if (m->pk)
+		n++;
+	n += m->nindexes;
+	for (size_t j = 0; j < m->nfields; j++) {
+		const st_psl_rrel *r = m->fields[j]->rel;
+
+		if (r && r->holds_fk && r->fk_name)
+			n++;
+	}
+	lc = st_alloc_array(v->a, n ? n : 1, sizeof(*lc));
+	if (n > LOCAL_PAIRWISE_MAX) {
+		/* as many counters as names: the map's ones, copied at the end */
+		size_t **ctr = st_alloc_array(v->a, n, sizeof(*ctr)), k = 0;
+
+		if (m->pk)
+			ctr[k++] = count(v, local, local_key(v, m, m->pk->db_name));
+		for (size_t j = 0; j < m->nindexes; j++)
+			ctr[k++] = count(v, local,
+					 local_key(v, m, m->indexes[j]->db_name));
+		for (size_t j = 0; j < m->nfields; j++) {
+			const st_psl_rrel *r = m->fields[j]->rel;
+
+			if (r && r->holds_fk && r->fk_name)
+				ctr[k++] = count(v, local,
+						 local_key(v, m, r->fk_name));
+		}
+		for (size_t j = 0; j < n; j++)
+			lc[j] = *ctr[j];
+		return lc;
+	}
+	n = 0;
+	if (m->pk)
+		names[n++] = m->pk->db_name;
+	for (size_t j = 0; j < m->nindexes; j++)
+		names[n++] = m->indexes[j]->db_name;
+	for (size_t j = 0; j < m->nfields; j++) {
+		const st_psl_rrel *r = m->fields[j]->rel;
+
+		if (r && r->holds_fk && r->fk_name)
+			names[n++] = r->fk_name;
+	}
+	for (size_t j = 0; j < n; j++)
+		for (size_t k = 0; k < n; k++)
+			lc[j] += !strcmp(names[j], names[k]);
+	return lc;
 }
 
 static void
@@ -217,25 +282,24 @@ psl__names_check(psl__v *v)
 
 	for (size_t i = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
+		size_t *lc = local_counts(v, m, &local);
 
 		if (m->pk) {
 			st_vec_push(&ctr, count(v, &global,
 						global_key(v, m, m->pk->db_name)));
-			st_vec_push(&ctr, count(v, &local,
-						local_key(v, m, m->pk->db_name)));
+			st_vec_push(&ctr, lc++);
 		}
 		for (size_t j = 0; j < m->nindexes; j++) {
 			const char *n = m->indexes[j]->db_name;
 
 			st_vec_push(&ctr, count(v, &global, global_key(v, m, n)));
-			st_vec_push(&ctr, count(v, &local, local_key(v, m, n)));
+			st_vec_push(&ctr, lc++);
 		}
 		for (size_t j = 0; j < m->nfields; j++) {
 			st_psl_rrel *r = m->fields[j]->rel;
 
 			if (r && r->holds_fk && r->fk_name)
-				st_vec_push(&ctr, count(v, &local,
-							local_key(v, m, r->fk_name)));
+				st_vec_push(&ctr, lc++);
 		}
 	}
 

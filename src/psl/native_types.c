@@ -114,6 +114,47 @@ nonneg_int(const st_psl_arg *arg, long *out)
 	return *end == '\0';
 }
 
+/* Appends the decimal digits of x (>= 0) at p; returns the end. */
+static char *
+put_long(char *p, long x)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do
+		tmp[n++] = (char)('0' + x % 10);
+	while ((x /= 10) > 0);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/*
+ * "SQL(a)" or "SQL(a,b)": what st_strfmt("%s(%ld,%ld)") gives for
+ * nonnegative arguments, without two vsnprintf passes per @db attribute.
+ */
+static const char *
+sql_with_args(psl__v *v, const char *sql, const long *args, size_t nargs)
+{
+	char buf[96], *p = buf;
+	size_t n = strlen(sql);
+
+	if (n > sizeof(buf) - 2 * 21 - 4)
+		return nargs == 1 ? st_strfmt(v->a, "%s(%ld)", sql, args[0])
+				  : st_strfmt(v->a, "%s(%ld,%ld)", sql, args[0],
+					      args[1]);
+	memcpy(p, sql, n);
+	p += n;
+	*p++ = '(';
+	p = put_long(p, args[0]);
+	if (nargs == 2) {
+		*p++ = ',';
+		p = put_long(p, args[1]);
+	}
+	*p++ = ')';
+	return st_strndup(v->a, buf, (size_t)(p - buf));
+}
+
 void
 psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 {
@@ -182,8 +223,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			return;
 		}
 		n->nargs = nargs;
-		n->sql_type = nargs ? st_strfmt(v->a, "%s(%ld)", row->sql,
-						 n->args[0])
+		n->sql_type = nargs ? sql_with_args(v, row->sql, n->args, 1)
 				    : row->sql;
 		break;
 	case A_OPT2:
@@ -202,8 +242,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			return;
 		}
 		n->nargs = nargs;
-		n->sql_type = nargs ? st_strfmt(v->a, "%s(%ld,%ld)", row->sql,
-						 n->args[0], n->args[1])
+		n->sql_type = nargs ? sql_with_args(v, row->sql, n->args, 2)
 				    : row->sql;
 		break;
 	}

@@ -109,6 +109,10 @@ serr(parser *p, size_t a, size_t b, const char *fmt, ...)
 static size_t
 ws(const parser *p, size_t pos)
 {
+	/* most tokens are not followed by blanks: no call for those */
+	if (pos < p->len && p->s[pos] != ' ' && p->s[pos] != '\t' &&
+	    (unsigned char)p->s[pos] < 0x80)
+		return pos;
 	return psl__ws(p->s, p->len, pos);
 }
 
@@ -140,6 +144,23 @@ ident(const parser *p, size_t a, size_t b)
 	return id;
 }
 
+/*
+ * A zeroed node of size bytes with the source text [a, b) stored right
+ * behind it, NUL-terminated, in *txt: one arena allocation instead of two
+ * for the many nodes that carry their own text (expressions, arguments,
+ * attributes, fields).  size is a sizeof, so the text needs no alignment.
+ */
+static void *
+node_with_text(const parser *p, size_t size, size_t a, size_t b,
+	       const char **txt)
+{
+	char *mem = st_alloc(p->cx->arena, size + (b - a) + 1);
+
+	memcpy(mem + size, p->s + a, b - a);
+	*txt = mem + size;
+	return mem;
+}
+
 /* End of the text of a line starting at pos, trailing blanks removed. */
 static size_t
 trim_end(const parser *p, size_t a, size_t b)
@@ -156,11 +177,12 @@ static st_psl_expr *expr(parser *p, size_t pos, size_t *end);
 static st_psl_expr *
 new_expr(parser *p, st_psl_expr_kind kind, size_t a, size_t b)
 {
-	st_psl_expr *e = st_alloc(p->cx->arena, sizeof(*e));
+	const char *raw;
+	st_psl_expr *e = node_with_text(p, sizeof(*e), a, b, &raw);
 
 	e->kind = kind;
 	e->span = span(p, a, b);
-	e->raw = text(p, a, b);
+	e->raw = raw;
 	return e;
 }
 
@@ -181,9 +203,11 @@ argument(parser *p, size_t pos, size_t *end, bool names_only)
 
 		if (at(p, c, ':')) {
 			size_t v = ws(p, c + 1), ve;
+			const char *name;
 
-			a = st_alloc(p->cx->arena, sizeof(*a));
-			a->name = ident(p, pos, ie);
+			a = node_with_text(p, sizeof(*a), pos, ie, &name);
+			a->name.name = name;
+			a->name.span = span(p, pos, ie);
 			e = expr(p, v, &ve);
 			if (e) {
 				a->value = e;
@@ -363,14 +387,16 @@ attribute(parser *p, size_t pos, size_t *end, bool block)
 {
 	size_t r = ws(p, pos + (block ? 2 : 1)), pe, q;
 	st_psl_attr *a;
+	const char *a_name;
 
 	if (!at(p, pos, '@') || (block && !at(p, pos + 1, '@')))
 		return NULL;
 	pe = psl__path(p->s, p->len, r);
 	if (pe == r)
 		return NULL;
-	a = st_alloc(p->cx->arena, sizeof(*a));
-	a->name = ident(p, r, pe);
+	a = node_with_text(p, sizeof(*a), r, pe, &a_name);
+	a->name.name = a_name;
+	a->name.span = span(p, r, pe);
 	a->block = block;
 	*end = pe;
 	q = ws(p, pe);
@@ -523,12 +549,14 @@ field_line(parser *p, size_t pos, size_t *end)
 	mark m = mark_get(p);
 	size_t ne = psl__ident(p->s, p->len, pos), q, te, colon = 0, nl;
 	st_psl_field *f;
+	const char *name;
 	int legacy = TYPE_OK;
 
 	if (ne == pos)
 		return NULL;
-	f = st_alloc(p->cx->arena, sizeof(*f));
-	f->name = ident(p, pos, ne);
+	f = node_with_text(p, sizeof(*f), pos, ne, &name);
+	f->name.name = name;
+	f->name.span = span(p, pos, ne);
 	q = ws(p, ne);
 	if (at(p, q, ':')) {
 		colon = q + 1;

@@ -601,7 +601,12 @@ static st_psl_rmodel *
 new_model(psl__v *v, const st_psl_block *b)
 {
 	st_psl_rmodel *m = st_alloc(v->a, sizeof(*m));
-	st_vec fields = ST_VEC_INIT(v->a);
+	/* at most one resolved field per AST field: one exact array rather
+	 * than a doubling vector */
+	st_psl_rfield **fields = b->nfields ? st_alloc_array(v->a, b->nfields,
+							  sizeof(*fields))
+					    : NULL;
+	size_t nfields = 0;
 	const char *container = b->kind == ST_PSL_VIEW ? "view" : "model";
 
 	m->name = b->name.name;
@@ -614,32 +619,35 @@ new_model(psl__v *v, const st_psl_block *b)
 	st_map_init(&m->field_map, v->a);
 	for (size_t i = 0; i < b->nfields; i++) {
 		const st_psl_field *af = b->fields[i];
-		st_psl_rfield *f;
+		st_psl_rfield *f, *prev;
 
 		if (!af->name.name || bad_ident(v, &af->name, "Field"))
 			continue;
-		if (st_map_get(&m->field_map, af->name.name)) {
+		/* insert first (one map probe for the usual new name); a
+		 * duplicate puts the first field back and is dropped */
+		f = st_alloc(v->a, sizeof(*f));
+		prev = st_map_put(&m->field_map, af->name.name, f);
+		if (prev) {
+			st_map_put(&m->field_map, af->name.name, prev);
 			psl__err(v, af->name.span, "Field \"%s\" is already "
 				 "defined on %s \"%s\".", af->name.name,
 				 container, m->name);
 			continue;
 		}
-		f = st_alloc(v->a, sizeof(*f));
 		f->name = af->name.name;
 		f->db_name = f->name;
 		f->model = m;
-		f->pos = fields.len;
+		f->pos = nfields;
 		f->arity = af->type.arity;
 		f->type_name = af->type.name.name;
 		f->doc = af->doc;
 		f->ast = af;
 		f->span = af->span;
 		f->type_span = af->type.span;
-		st_map_put(&m->field_map, f->name, f);
-		st_vec_push(&fields, f);
+		fields[nfields++] = f;
 	}
-	m->fields = (st_psl_rfield **)fields.items;
-	m->nfields = fields.len;
+	m->fields = nfields ? fields : NULL;
+	m->nfields = nfields;
 	return m;
 }
 

@@ -328,6 +328,14 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 	return ix;
 }
 
+/* strcmp(n, lit) == 0, checking the first byte inline: attribute names
+ * are tested against a chain of words once per attribute. */
+static inline bool
+is(const char *n, const char *lit)
+{
+	return n[0] == lit[0] && !strcmp(n, lit);
+}
+
 static void
 field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 {
@@ -341,7 +349,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 
 		if (!n)
 			continue;
-		if (!strcmp(n, "id")) {
+		if (is(n, "id")) {
 			if (rel) {
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@id\": The field `%s` is a relation "
@@ -365,7 +373,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 			}
 			m->pk = field_index(v, m, f, a, ST_PSL_IDX_PRIMARY);
 			f->is_id = true;
-		} else if (!strcmp(n, "unique")) {
+		} else if (is(n, "unique")) {
 			if (rel) {
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@unique\": The field `%s` is a relation "
@@ -377,7 +385,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 			st_vec_push(uniques, field_index(v, m, f, a,
 							 ST_PSL_IDX_UNIQUE));
 			f->is_unique = true;
-		} else if (!strcmp(n, "default")) {
+		} else if (is(n, "default")) {
 			if (rel) {
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@default\": Cannot set a default value "
@@ -385,7 +393,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 				continue;
 			}
 			psl__default(v, f, a);
-		} else if (!strcmp(n, "map")) {
+		} else if (is(n, "map")) {
 			const char *s = psl__str_arg(v, a, "name", 0, NULL);
 
 			if (rel)
@@ -397,7 +405,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 			else if (!st_psl_attr_arg(a, "name", 0))
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@map\": Argument \"name\" is missing.");
-		} else if (!strcmp(n, "updatedAt")) {
+		} else if (is(n, "updatedAt")) {
 			if (f->type != ST_PSL_T_DATETIME)
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@updatedAt\": Fields that are marked "
@@ -409,9 +417,9 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 					 "with @updatedAt cannot be lists.");
 			else
 				f->updated_at = true;
-		} else if (!strcmp(n, "ignore")) {
+		} else if (is(n, "ignore")) {
 			f->ignored = true;
-		} else if (!strcmp(n, "relation")) {
+		} else if (is(n, "relation")) {
 			if (!rel)
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@relation\": Invalid field type, not a "

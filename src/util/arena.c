@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define BLOCK_MIN (16 * 1024)
+#define BLOCK_MAX (1024 * 1024)
 #define ALIGN 16
 
 struct block {
@@ -25,6 +26,7 @@ struct callback {
 };
 
 struct st_arena {
+	size_t next_block;        /* size of the next ordinary block */
 	st_arena *parent;
 	st_arena *first_child, *next_sibling;
 	struct block *blocks;
@@ -97,6 +99,7 @@ release(st_arena *a)
 		free(b);
 	}
 	a->used = 0;
+	a->next_block = 0;
 }
 
 void
@@ -133,7 +136,19 @@ alloc_raw(st_arena *a, size_t size)
 	if (need == 0)
 		need = ALIGN;
 	if (!b || b->size - b->used < need) {
-		size_t bsize = need > BLOCK_MIN / 4 ? need : BLOCK_MIN;
+		size_t bsize;
+
+		/* ordinary blocks double up to BLOCK_MAX, so a big command
+		 * touches few blocks; big requests get their own block */
+		if (a->next_block < BLOCK_MIN)
+			a->next_block = BLOCK_MIN;
+		if (need > a->next_block / 4) {
+			bsize = need;
+		} else {
+			bsize = a->next_block;
+			if (a->next_block < BLOCK_MAX)
+				a->next_block *= 2;
+		}
 
 		/* big requests get their own block behind the current one */
 		b = st_xmalloc(sizeof(*b) + bsize);

@@ -11,20 +11,19 @@ st_source *
 st_source_new(st_ctx *cx, const char *path, const char *text, size_t len)
 {
 	st_source *s = st_alloc(cx->arena, sizeof(*s));
+	const char *p, *end = text + len;
 	size_t n = 1;
 
 	s->path = st_strdup(cx->arena, path);
 	s->text = st_memdup(cx->arena, text, len);
 	s->len = len;
-	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n')
-			n++;
+	for (p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
 	s->line_starts = st_alloc_array(cx->arena, n, sizeof(size_t));
 	s->line_starts[0] = 0;
 	n = 1;
-	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n')
-			s->line_starts[n++] = i + 1;
+	for (p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		s->line_starts[n++] = (size_t)(p - text) + 1;
 	s->nlines = n;
 	return s;
 }

@@ -62,6 +62,10 @@ test_psl_lexer__classes(void **state)
 	/* whitespace: space, tab, Unicode space separators; never newlines */
 	assert_int_equal(psl__ws(S(" \t\xC2\xA0\xE3\x80\x80x"), 0), 7);
 	assert_int_equal(psl__ws(S("\n"), 0), 0);
+	/* ASCII blanks, then a Unicode one, then a non-space letter */
+	assert_int_equal(psl__ws(S("  \xE2\x80\x83 \xC3\xA9"), 0), 6);
+	assert_int_equal(psl__ws(S("\xC3\xA9"), 0), 0);
+	assert_int_equal(psl__ws(S("   "), 1), 3);
 	assert_int_equal(psl__newline(S("\r\nx"), 0), 2);
 	assert_int_equal(psl__newline(S("\rx"), 0), 1);
 	assert_int_equal(psl__newline(S("\nx"), 0), 1);
@@ -76,6 +80,14 @@ test_psl_lexer__identifiers_and_paths(void **state)
 	assert_int_equal(psl__ident(S("_hidden"), 0), 0); /* no leading _ */
 	assert_int_equal(psl__ident(S("1abc"), 0), 4);   /* digits may lead */
 	assert_int_equal(psl__ident(S("Café("), 0), 5);
+	/* ASCII start, non-ASCII letters and marks inside, at the end */
+	assert_int_equal(psl__ident(S("ab\xC3\xA9" "cd x"), 0), 6);
+	assert_int_equal(psl__ident(S("ab\xC3\xA9"), 0), 4);
+	assert_int_equal(psl__ident(S("ab\xCC\x81"), 0), 2); /* combining */
+	assert_int_equal(psl__ident(S("\xC3\xA9t\xC3\xA9-1 "), 0), 7);
+	assert_int_equal(psl__ident(S("\xCC\x81" "ab"), 0), 0);
+	assert_int_equal(psl__ident(S("ab"), 2), 2);
+	assert_int_equal(psl__ident(S("a\xFF"), 0), 1);        /* bad UTF-8 */
 	assert_int_equal(psl__path(S("db.VarChar(3)"), 0), 10);
 	assert_int_equal(psl__path(S("a.b.c"), 0), 5);
 	assert_int_equal(psl__path(S("a."), 0), 2);      /* like pest: path? */
