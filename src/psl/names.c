@@ -29,6 +29,37 @@ st_psl_default_constraint_name(st_arena *a, const char *table,
 {
 	st_strbuf sb;
 	size_t limit, slen = strlen(suffix) + 1;
+	bool pkey = !strcmp(suffix, "pkey");
+	char buf[256];
+	size_t n = strlen(table);
+
+	/* the usual short name: built on the stack, one arena copy (this
+	 * runs for every index, key and foreign key) */
+	if (n < sizeof(buf)) {
+		memcpy(buf, table, n);
+		for (size_t i = 0; !pkey && i < ncols; i++) {
+			size_t k = strlen(cols[i]);
+
+			if (n + 1 + k >= sizeof(buf)) {
+				n = sizeof(buf);
+				break;
+			}
+			buf[n++] = '_';
+			memcpy(buf + n, cols[i], k);
+			n += k;
+		}
+		if (!pkey && ncols == 0 && n < sizeof(buf))
+			buf[n++] = '_';
+	}
+	if (n + slen < sizeof(buf)) {
+		limit = ST_PSL_MAX_IDENT - slen;
+		if (n >= limit)
+			n = floor_char_boundary(buf, n, limit);
+		buf[n++] = '_';
+		memcpy(buf + n, suffix, slen - 1);
+		n += slen - 1;
+		return st_memdup(a, buf, n);
+	}
 
 	st_strbuf_init_arena(&sb, a);
 	st_strbuf_adds(&sb, table);
@@ -114,6 +145,8 @@ count(psl__v *v, st_map *m, const char *key)
 static const char *
 global_key(psl__v *v, const st_psl_rmodel *m, const char *name)
 {
+	if (!v->any_schema)
+		return name;
 	return psl__key(v, m->schema ? m->schema : "", name, NULL);
 }
 
@@ -180,9 +213,16 @@ local_counts(psl__v *v, const st_psl_rmodel *m, st_map *local)
 		if (r && r->holds_fk && r->fk_name)
 			names[n++] = r->fk_name;
 	}
-	for (size_t j = 0; j < n; j++)
-		for (size_t k = 0; k < n; k++)
-			lc[j] += !strcmp(names[j], names[k]);
+	/* each name counts itself; each equal pair counts on both sides */
+	for (size_t j = 0; j < n; j++) {
+		lc[j]++;
+		for (size_t k = j + 1; k < n; k++)
+			if (names[j][0] == names[k][0] &&
+			    !strcmp(names[j], names[k])) {
+				lc[j]++;
+				lc[k]++;
+			}
+	}
 	return lc;
 }
 
@@ -231,6 +271,22 @@ psl__names_check(psl__v *v)
 	st_map_init(&local, v->a);
 	st_map_init(&tables, v->a);
 	st_map_init(&enums, v->a);
+	/* without any @@schema every global key would be "\x1fNAME": the
+	 * name alone keys the maps just as well */
+	v->any_schema = false;
+	for (size_t i = 0; i < mm->nmodels && !v->any_schema; i++)
+		v->any_schema = mm->models[i]->schema != NULL;
+	for (size_t i = 0; i < mm->nenums && !v->any_schema; i++)
+		v->any_schema = mm->enums[i]->schema != NULL;
+	{
+		size_t nc = 0;
+
+		for (size_t i = 0; i < mm->nmodels; i++)
+			nc += (mm->models[i]->pk != NULL) + mm->models[i]->nindexes;
+		psl__map_reserve(&global, nc);
+		psl__map_reserve(&tables, mm->nmodels);
+		psl__map_reserve(&enums, mm->nenums);
+	}
 
 	/* database names of models/views and enums */
 	for (size_t i = 0; i < mm->nmodels; i++) {
@@ -261,8 +317,9 @@ psl__names_check(psl__v *v)
 	}
 	for (size_t i = 0; i < mm->nenums; i++) {
 		st_psl_renum *e = mm->enums[i];
-		const char *key = psl__key(v, e->schema ? e->schema : "",
-					   e->db_name, NULL);
+		const char *key = !v->any_schema ? e->db_name
+			: psl__key(v, e->schema ? e->schema : "", e->db_name,
+				   NULL);
 		st_psl_renum *prev = st_map_get(&enums, key);
 
 		if (prev) {
@@ -278,28 +335,42 @@ psl__names_check(psl__v *v)
 
 	/* fill the namespaces: per constraint, its global and local
 	 * counters (pk, then indexes, then foreign keys of each model) */
-	st_vec ctr = ST_VEC_INIT(v->a);
+	/* as many counters as constraints: counted first, one array */
+	size_t nctr = 0, nc = 0;
+	size_t **ctr;
 
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		st_psl_rmodel *m = mm->models[i];
+
+		nctr += 2 * ((m->pk != NULL) + m->nindexes);
+		for (size_t j = 0; j < m->nfields; j++) {
+			st_psl_rrel *r = m->fields[j]->rel;
+
+			if (r && r->holds_fk && r->fk_name)
+				nctr++;
+		}
+	}
+	ctr = st_alloc_array(v->a, nctr ? nctr : 1, sizeof(*ctr));
 	for (size_t i = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
 		size_t *lc = local_counts(v, m, &local);
 
 		if (m->pk) {
-			st_vec_push(&ctr, count(v, &global,
-						global_key(v, m, m->pk->db_name)));
-			st_vec_push(&ctr, lc++);
+			ctr[nc++] = count(v, &global,
+					  global_key(v, m, m->pk->db_name));
+			ctr[nc++] = lc++;
 		}
 		for (size_t j = 0; j < m->nindexes; j++) {
 			const char *n = m->indexes[j]->db_name;
 
-			st_vec_push(&ctr, count(v, &global, global_key(v, m, n)));
-			st_vec_push(&ctr, lc++);
+			ctr[nc++] = count(v, &global, global_key(v, m, n));
+			ctr[nc++] = lc++;
 		}
 		for (size_t j = 0; j < m->nfields; j++) {
 			st_psl_rrel *r = m->fields[j]->rel;
 
 			if (r && r->holds_fk && r->fk_name)
-				st_vec_push(&ctr, lc++);
+				ctr[nc++] = lc++;
 		}
 	}
 
@@ -313,7 +384,7 @@ psl__names_check(psl__v *v)
 			too_long(v, m, m->pk->map, index_attr_name(m->pk),
 				 m->pk->span);
 			clash(v, m, m->pk->db_name, index_attr_name(m->pk),
-			      m->pk->span, ctr.items[k], ctr.items[k + 1]);
+			      m->pk->span, ctr[k], ctr[k + 1]);
 			k += 2;
 		}
 		for (size_t j = 0; j < m->nindexes; j++) {
@@ -321,7 +392,7 @@ psl__names_check(psl__v *v)
 
 			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
 			clash(v, m, ix->db_name, index_attr_name(ix), ix->span,
-			      ctr.items[k], ctr.items[k + 1]);
+			      ctr[k], ctr[k + 1]);
 			k += 2;
 		}
 		for (size_t j = 0; j < m->nfields; j++) {
@@ -331,7 +402,7 @@ psl__names_check(psl__v *v)
 				continue;
 			too_long(v, m, r->map, "@relation", r->span);
 			clash(v, m, r->fk_name, "@relation", r->span, NULL,
-			      ctr.items[k++]);
+			      ctr[k++]);
 		}
 	}
 }

@@ -78,7 +78,8 @@ static const native_row *
 find_native(const char *name)
 {
 	for (size_t i = 0; i < sizeof(natives) / sizeof(natives[0]); i++)
-		if (!strcmp(natives[i].name, name))
+		if (natives[i].name[0] == name[0] &&
+		    !strcmp(natives[i].name, name))
 			return &natives[i];
 	return NULL;
 }
@@ -110,6 +111,19 @@ nonneg_int(const st_psl_arg *arg, long *out)
 	if (!e || arg->name.name || e->kind != ST_PSL_EXPR_NUMBER || e->is_float ||
 	    e->str[0] == '-')
 		return false;
+	/* the usual short digit string without strtol */
+	{
+		const char *p = e->str;
+		long x = 0;
+		int nd = 0;
+
+		while (*p >= '0' && *p <= '9' && nd < 18)
+			x = x * 10 + (*p++ - '0'), nd++;
+		if (nd && *p == '\0') {
+			*out = x;
+			return true;
+		}
+	}
 	*out = strtol(e->str, &end, 10);
 	return *end == '\0';
 }
@@ -159,15 +173,16 @@ void
 psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 {
 	const char *dot = strchr(a->name.name, '.');
-	const char *prefix = st_strndup(v->a, a->name.name,
-					(size_t)(dot - a->name.name));
+	size_t plen = (size_t)(dot - a->name.name);
+	const char *prefix;
 	const char *tname = dot + 1;
 	const native_row *row;
 	const char *ds = v->m->datasource ? v->m->datasource->name : NULL;
 	st_psl_native *n;
 	size_t nargs = a->has_args ? a->args.n : 0;
 
-	if (!ds || strcmp(prefix, ds) != 0) {
+	if (!ds || strncmp(a->name.name, ds, plen) != 0 || ds[plen] != '\0') {
+		prefix = st_strndup(v->a, a->name.name, plen);
 		if (ds)
 			psl__err(v, a->span,
 				 "The prefix %s is invalid. It must be equal to the "

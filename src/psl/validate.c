@@ -47,9 +47,38 @@ psl__warn(psl__v *v, st_span span, const char *fmt, ...)
 	va_end(ap);
 }
 
+size_t
+psl__keybuf(char *buf, size_t size, const char *a, const char *b,
+	    const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
+	char *p = buf;
+
+	if (la + lb + lc + 3 > size)
+		return (size_t)-1;
+	memcpy(p, a, la);
+	p += la;
+	*p++ = '\x1f';
+	memcpy(p, b, lb);
+	p += lb;
+	if (c) {
+		*p++ = '\x1f';
+		memcpy(p, c, lc);
+		p += lc;
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
 const char *
 psl__key(psl__v *v, const char *a, const char *b, const char *c)
 {
+	char buf[256];
+	size_t n = psl__keybuf(buf, sizeof(buf), a, b, c);
+
+	if (n != (size_t)-1)
+		return st_memdup(v->a, buf, n);
+
 	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
 	char *k = st_alloc(v->a, la + lb + lc + 3), *p = k;
 
@@ -65,6 +94,40 @@ psl__key(psl__v *v, const char *a, const char *b, const char *c)
 	}
 	*p = '\0';
 	return k;
+}
+
+void *
+psl__key_get(const st_map *m, const char *a, const char *b, const char *c)
+{
+	char buf[256];
+	size_t n = psl__keybuf(buf, sizeof(buf), a, b, c);
+
+	if (n != (size_t)-1)
+		return st_map_getn(m, buf, n);
+
+	/* a long key: on the heap for the moment of the lookup */
+	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
+	char *k = st_xmalloc(la + lb + lc + 3);
+	void *r;
+
+	n = psl__keybuf(k, la + lb + lc + 3, a, b, c);
+	r = st_map_getn(m, k, n);
+	free(k);
+	return r;
+}
+
+void
+psl__map_reserve(st_map *m, size_t n)
+{
+	size_t cap = 16;
+
+	/* below 12 keys the map's first growth gives the same 16 slots */
+	if (m->cap || n < 12)
+		return;
+	while ((n + 1) * 4 > cap * 3)
+		cap *= 2;
+	m->slots = st_alloc_array(m->arena, cap, sizeof(*m->slots));
+	m->cap = cap;
 }
 
 const char *
@@ -551,9 +614,18 @@ static const char *const reserved_names[] = {
 	"while", "with", "yield", NULL,
 };
 
+/* The first bytes of reserved_names: most block names start otherwise. */
+static const unsigned char reserved_first[256] = {
+	['P'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['i'] = 1, ['l'] = 1, ['n'] = 1, ['p'] = 1, ['r'] = 1, ['s'] = 1,
+	['t'] = 1, ['v'] = 1, ['w'] = 1, ['y'] = 1,
+};
+
 static bool
 reserved(psl__v *v, const st_psl_block *b)
 {
+	if (!reserved_first[(unsigned char)b->name.name[0]])
+		return false;
 	for (size_t i = 0; reserved_names[i]; i++) {
 		/* first byte first: this runs for every block */
 		if (reserved_names[i][0] != b->name.name[0] ||
@@ -606,6 +678,11 @@ new_model(psl__v *v, const st_psl_block *b)
 	st_psl_rfield **fields = b->nfields ? st_alloc_array(v->a, b->nfields,
 							  sizeof(*fields))
 					    : NULL;
+	/* and the fields themselves in one block (a duplicate's slot is
+	 * reused by the next field) */
+	st_psl_rfield *fmem = b->nfields ? st_alloc_array(v->a, b->nfields,
+							  sizeof(*fmem))
+					 : NULL;
 	size_t nfields = 0;
 	const char *container = b->kind == ST_PSL_VIEW ? "view" : "model";
 
@@ -617,6 +694,7 @@ new_model(psl__v *v, const st_psl_block *b)
 	m->span = b->span;
 	m->name_span = b->name.span;
 	st_map_init(&m->field_map, v->a);
+	psl__map_reserve(&m->field_map, b->nfields);
 	for (size_t i = 0; i < b->nfields; i++) {
 		const st_psl_field *af = b->fields[i];
 		st_psl_rfield *f, *prev;
@@ -625,7 +703,7 @@ new_model(psl__v *v, const st_psl_block *b)
 			continue;
 		/* insert first (one map probe for the usual new name); a
 		 * duplicate puts the first field back and is dropped */
-		f = st_alloc(v->a, sizeof(*f));
+		f = &fmem[nfields];
 		prev = st_map_put(&m->field_map, af->name.name, f);
 		if (prev) {
 			st_map_put(&m->field_map, af->name.name, prev);
@@ -697,6 +775,21 @@ names(psl__v *v)
 	st_vec models = ST_VEC_INIT(v->a), enums = ST_VEC_INIT(v->a);
 
 	st_map_init(&top, v->a);
+	{
+		size_t nm = 0, ne = 0, nt = 0;
+
+		for (size_t i = 0; i < s->nblocks; i++) {
+			st_psl_block_kind k = s->blocks[i]->kind;
+
+			nm += k == ST_PSL_MODEL || k == ST_PSL_VIEW;
+			ne += k == ST_PSL_ENUM;
+			nt += k == ST_PSL_TYPE;
+		}
+		psl__map_reserve(&top, nm + ne + nt);
+		psl__map_reserve(&v->m->model_map, nm);
+		psl__map_reserve(&v->m->enum_map, ne);
+		psl__map_reserve(&v->type_map, nt);
+	}
 	for (size_t i = 0; i < s->nblocks; i++) {
 		const st_psl_block *b = s->blocks[i];
 		const st_psl_block *prev;
@@ -780,11 +873,19 @@ resolve_field_type(psl__v *v, st_psl_rfield *f)
 		f->unsupported = s ? s : "";
 		return;
 	}
-	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++)
-		if (n[0] == scalars[i].name[0] && !strcmp(n, scalars[i].name)) {
-			f->type = scalars[i].t;
-			return;
-		}
+	/* by first byte: the scalar names start with 6 letters */
+	switch (n[0]) {
+	case 'S': case 'I': case 'B': case 'F': case 'D': case 'J':
+		for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++)
+			if (n[0] == scalars[i].name[0] &&
+			    !strcmp(n, scalars[i].name)) {
+				f->type = scalars[i].t;
+				return;
+			}
+		break;
+	default:
+		break;
+	}
 	/* models first: relation fields outnumber enum fields */
 	if ((rel = st_map_get(&v->m->model_map, n))) {
 		f->type = ST_PSL_T_RELATION;

@@ -65,6 +65,8 @@ static void
 duplicates(psl__v *v, st_psl_attr *const *attrs, size_t n)
 {
 	/* attribute lists are short: pairwise is cheaper than a map */
+	if (n < 2)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = attrs[i]->name.name;
 		bool dup = false;
@@ -308,6 +310,9 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 	ix->fields = st_alloc(v->a, sizeof(*ix->fields));
 	ix->fields[0].field = f;
 	ix->fields[0].span = f->ast->name.span;
+	/* the usual bare @id / @unique: no argument to read */
+	if (!a->has_args || a->args.n == 0)
+		return ix;
 	check_args(v, a, allowed);
 	ix->map = psl__str_arg(v, a, "map", 0, NULL);
 	if ((e = st_psl_attr_arg(a, "sort", 99))) {

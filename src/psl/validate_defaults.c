@@ -262,12 +262,14 @@ psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 {
 	st_psl_default *d = st_alloc(v->a, sizeof(*d));
 	st_psl_expr *e = st_psl_attr_arg(a, "value", 0);
-	bool ok = false;
+	bool ok = false, named_map = false;
 
 	d->span = a->span;
 	for (size_t i = 0; i < a->args.n; i++) {
 		const st_psl_arg *arg = a->args.items[i];
 
+		if (arg->name.name && !strcmp(arg->name.name, "map"))
+			named_map = true;
 		if (arg->name.name && strcmp(arg->name.name, "value") &&
 		    strcmp(arg->name.name, "map"))
 			psl__err(v, arg->span, DEFERR "No such argument.");
@@ -275,7 +277,9 @@ psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			psl__err(v, arg->span, DEFERR "Unexpected unnamed "
 				 "argument.");
 	}
-	d->map = psl__str_arg(v, a, "map", 99, NULL);
+	/* without a map: argument (nor 100 unnamed ones) there is none */
+	if (named_map || a->args.n > 99)
+		d->map = psl__str_arg(v, a, "map", 99, NULL);
 	if (d->map) {
 		psl__err(v, a->span, DEFERR "You defined a database name for the "
 			 "default value of a field on the model. This is not "

@@ -39,6 +39,7 @@ typedef struct psl__v {
 	st_map relgroups;    /* "A\x1fB\x1fname" -> st_vec * of rfields */
 	st_vec natives;      /* (rfield, @db.X attr) pairs, checked in phase 5 */
 	st_vec unresolved;   /* rfields whose type is unknown (an error) */
+	bool any_schema;     /* names.c: some model/enum has a @@schema */
 } psl__v;
 
 /* Reports an error / warning (code P1012) at span. */
@@ -50,6 +51,17 @@ void psl__warn(psl__v *v, st_span span, const char *fmt, ...)
 /* "a\x1fb" or "a\x1fb\x1fc" (c may be NULL): a map key, in v's arena,
  * built without printf (the validator makes thousands of them). */
 const char *psl__key(psl__v *v, const char *a, const char *b, const char *c);
+/* The same key written into buf (size bytes): its length, or (size_t)-1
+ * when it does not fit. */
+size_t psl__keybuf(char *buf, size_t size, const char *a, const char *b,
+		   const char *c);
+/* st_map_get(m, psl__key(v, a, b, c)) without keeping the key. */
+void *psl__key_get(const st_map *m, const char *a, const char *b,
+		   const char *c);
+
+/* Sizes m (still empty) for n keys, so filling it never rehashes; the
+ * map behaves as if it had grown to that size on its own. */
+void psl__map_reserve(st_map *m, size_t n);
 
 /* Prisma's word for an expression's kind in "Expected a string value,
  * but received numeric value `42`.": string, numeric, literal, array,

@@ -87,17 +87,83 @@ read_relation(psl__v *v, st_psl_rfield *f)
 		return;
 	r->attr = a;
 	r->span = a->span;
+	/* one pass over the arguments: the first of each known name, as
+	 * st_psl_attr_arg finds it */
+	const st_psl_arg *named[6] = { 0 };
+	size_t nunnamed = 0;
+
 	for (size_t i = 0; i < a->args.n; i++) {
 		const st_psl_arg *arg = a->args.items[i];
 		bool ok = !arg->name.name && i == 0;
 
+		if (!arg->name.name)
+			nunnamed++;
 		for (size_t k = 0; !ok && arg->name.name && known[k]; k++)
-			ok = !strcmp(arg->name.name, known[k]);
+			if (arg->name.name[0] == known[k][0] &&
+			    !strcmp(arg->name.name, known[k])) {
+				ok = true;
+				if (!named[k])
+					named[k] = arg;
+			}
 		if (!ok)
 			psl__err(v, arg->span, "%s", arg->name.name
 				 ? "No such argument." : RELERR "Unexpected unnamed "
 				 "argument.");
 	}
+	/* beyond 99 unnamed arguments st_psl_attr_arg(a, x, 99) would
+	 * return one: keep its exact answers then */
+	if (!a->has_args || nunnamed > 99)
+		goto generic;
+	if ((e = named[0] ? named[0]->value
+		 : st_psl_attr_arg(a, "name", 0))) {
+		const char *s;
+
+		if (st_psl_expr_string(e, &s, NULL)) {
+			r->name = s;
+			r->name_explicit = true;
+		} else {
+			psl__err(v, e->span, "Expected a string value, but "
+				 "received %s value `%s`.", psl__value_kind(e),
+				 e->raw);
+		}
+	}
+	if ((e = named[5] ? named[5]->value : NULL)) {
+		const char *s;
+
+		if (st_psl_expr_string(e, &s, NULL))
+			r->map = s;
+		else
+			psl__err(v, e->span, "Expected a string value, but "
+				 "received %s value `%s`.", psl__value_kind(e),
+				 e->raw);
+	}
+	if ((e = named[3] ? named[3]->value : NULL))
+		r->on_delete = action(v, e);
+	if ((e = named[4] ? named[4]->value : NULL))
+		r->on_update = action(v, e);
+	if ((e = named[1] ? named[1]->value : NULL)) {
+		r->fields = field_list(v, e, f->model, false, &r->nfields);
+		if (!r->fields) {
+			r->fields = st_alloc(v->a, sizeof(*r->fields));
+			r->nfields = 0;
+		}
+		r->holds_fk = true;
+	}
+	if ((e = named[2] ? named[2]->value : NULL)) {
+		r->references = field_list(v, e, r->related, true, &nrefs);
+		if (!r->references) {
+			r->references = st_alloc(v->a, sizeof(*r->references));
+			nrefs = 0;
+		}
+		r->nreferences = nrefs;
+		r->holds_fk = true;
+		if (!(named[1] ? named[1]->value : NULL))
+			r->nfields = 0;
+		else if (nrefs < r->nfields)
+			r->nfields = nrefs;
+	}
+	return;
+generic:
 	if ((e = st_psl_attr_arg(a, "name", 0))) {
 		const char *s;
 
@@ -262,17 +328,21 @@ psl__relations_pair(psl__v *v)
 					 sizeof(*groups));
 
 	st_map_init(&v->relgroups, v->a);
+	psl__map_reserve(&v->relgroups, v->relfields.len);
 	for (size_t i = 0; i < v->relfields.len; i++) {
 		st_psl_rfield *f = v->relfields.items[i];
 		const char *k;
-		st_vec *g;
+		st_vec *g, *prev;
 
 		read_relation(v, f);
 		k = group_key(v, f->model, f->rel->related, f->rel->name);
-		if (!(g = st_map_get(&v->relgroups, k))) {
-			g = st_alloc(v->a, sizeof(*g));
-			st_vec_init(g, v->a);
-			st_map_put(&v->relgroups, k, g);
+		/* keys are nearly always new: insert first (one probe), and
+		 * put the earlier group back when there was one */
+		g = st_alloc(v->a, sizeof(*g));
+		st_vec_init(g, v->a);
+		if ((prev = st_map_put(&v->relgroups, k, g))) {
+			st_map_put(&v->relgroups, k, prev);
+			g = prev;
 		}
 		st_vec_push(g, f);
 		groups[i] = g;
@@ -288,8 +358,9 @@ psl__relations_pair(psl__v *v)
 			if (mine->len == 2)
 				pair(mine->items[0], mine->items[1]);
 		} else {
-			st_vec *theirs = st_map_get(&v->relgroups,
-						    group_key(v, b, a, f->rel->name));
+			st_vec *theirs = psl__key_get(&v->relgroups, b->name,
+						      a->name, f->rel->name
+						      ? f->rel->name : "");
 
 			if (mine->len == 1 && theirs && theirs->len == 1)
 				pair(f, theirs->items[0]);
@@ -331,7 +402,8 @@ ambiguity(psl__v *v, st_psl_rfield *f)
 {
 	st_psl_rmodel *a = f->model, *b = f->rel->related;
 	const char *explicit_name = f->rel->name_explicit ? f->rel->name : NULL;
-	st_vec *g = st_map_get(&v->relgroups, group_key(v, a, b, explicit_name));
+	st_vec *g = psl__key_get(&v->relgroups, a->name, b->name,
+				 explicit_name ? explicit_name : "");
 	st_strbuf sb;
 	const char *what = a->is_view ? "view" : "model";
 

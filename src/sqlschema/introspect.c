@@ -13,14 +13,27 @@
 
 #include "sqlschema/introspect.h"
 
+/* The queries of one introspection, sent at once in libpq pipeline mode
+ * (one round trip; the server runs the next query while the client reads
+ * the previous result); run() hands their results out in order. */
+#define PIPE_MAX 12
+
 typedef struct ictx {
 	st_ctx *cx;
 	st_db *db;
+	bool piped;            /* queries pending in pipeline mode */
+	int nq, next;          /* queued, handed out */
+	const char *queue[PIPE_MAX];
 	st_schema *s;
 	st_introspect_extra *extra;
 	const char *nsparam;   /* '{"a","b"}' */
 	bool multi;
-	st_map attmap;         /* "table-pointer:attnum" -> st_column * */
+	/* columns by table (st_table.id, the read order) and attnum */
+	struct tabcols {
+		st_column **at;
+		int cap;
+	} *cols;
+	size_t ncols;
 	st_map nsmap;          /* namespace name -> (void *)1: read */
 } ictx;
 
@@ -44,7 +57,15 @@ static const char q_tables[] =
 static const char q_columns[] =
 	"SELECT n.nspname, c.relname, a.attname, a.attnotnull,"
 	" t.typcategory = 'A' AND t.typelem <> 0, et.typname, et.typtype::text,"
-	" en.nspname, a.atttypmod, format_type(et.oid, a.atttypmod),"
+	" en.nspname, a.atttypmod,"
+	/* format_type() only where column_type() keeps it: not for enums
+	 * nor for the type_map names (a domain's base type counts) */
+	" CASE WHEN et.typtype = 'e' OR COALESCE(bt.typname, et.typname) IN ("
+	"  'int2', 'int4', 'int8', 'oid', 'float4', 'float8', 'numeric',"
+	"  'money', 'text', 'varchar', 'bpchar', 'uuid', 'citext', 'inet',"
+	"  'xml', 'bit', 'varbit', 'bool', 'bytea', 'timestamp', 'timestamptz',"
+	"  'date', 'time', 'timetz', 'json', 'jsonb')"
+	"  THEN NULL ELSE format_type(et.oid, a.atttypmod) END,"
 	" a.attidentity::text, a.attgenerated::text,"
 	/* relid 0: no relation to open and lock per table (10x faster);
 	 * only generated columns reference other columns */
@@ -141,11 +162,143 @@ static const char q_others[] =
 	" ORDER BY 1, 2, 3";
 
 static int
+nparams_of(const char *sql)
+{
+	return sql == q_opclasses || sql == q_extensions ? 0 : 1;
+}
+
+static void
+clear_cb(void *p)
+{
+	PQclear(p);
+}
+
+/* st_db_query's error reporting (db/query.c), for a pipelined result. */
+static int
+pipe_fail(ictx *ic, PGresult *res)
+{
+	st_ctx *cx = ic->cx;
+	st_db *db = ic->db;
+
+	st_dberr_from_result(cx->arena, res, &db->err);
+	if (!res) {
+		st_strbuf sb;
+
+		st_strbuf_init_arena(&sb, cx->arena);
+		st_strbuf_adds(&sb, PQerrorMessage(db->conn));
+		st_strbuf_rtrim(&sb);
+		if (sb.len)
+			db->err.primary = sb.buf;
+	}
+	db->has_err = true;
+	PQclear(res);
+	st_err_set(cx, ST_EDB, "%s", db->err.primary);
+	if (db->err.detail)
+		st_err_detail(cx, "%s", db->err.detail);
+	if (db->err.hint)
+		st_err_hint(cx, "%s", db->err.hint);
+	return ST_EDB;
+}
+
+/* Reads what is left of the pipeline (up to its sync) and leaves
+ * pipeline mode: the connection is as st_db_query leaves it. */
+static void
+pipe_end(ictx *ic)
+{
+	PGconn *conn = ic->db->conn;
+	int nulls = 0;
+
+	if (!ic->piped)
+		return;
+	ic->piped = false;
+	for (;;) {
+		PGresult *res = PQgetResult(conn);
+
+		if (!res) {
+			/* one NULL ends each query's results */
+			if (++nulls > PIPE_MAX + 2 || PQstatus(conn) != CONNECTION_OK)
+				break;
+			continue;
+		}
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		PQclear(res);
+	}
+	PQexitPipelineMode(conn);
+}
+
+/* Sends the queries st_introspect will run, in its order; false (nothing
+ * pending) when pipeline mode is not available: run() then queries one
+ * by one. */
+static bool
+pipe_start(ictx *ic)
+{
+	PGconn *conn = ic->db->conn;
+	const char *p[] = { ic->nsparam };
+
+	if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF ||
+	    PQtransactionStatus(conn) == PQTRANS_ACTIVE ||
+	    !PQenterPipelineMode(conn))
+		return false;
+	ic->piped = true;
+	for (int i = 0; i < ic->nq; i++) {
+		if (!PQsendQueryParams(conn, ic->queue[i], nparams_of(ic->queue[i]),
+				       NULL, p, NULL, NULL, 0))
+			goto fail;
+	}
+	if (!PQpipelineSync(conn))
+		goto fail;
+	return true;
+fail:
+	/* nothing was necessarily sent: leave pipeline mode as best we can;
+	 * the sequential queries then report the connection's error */
+	if (PQpipelineSync(conn))
+		pipe_end(ic);
+	else
+		PQexitPipelineMode(conn);
+	ic->piped = false;
+	return false;
+}
+
+static int
 run(ictx *ic, const char *sql, st_dbres **out)
 {
 	const char *p[] = { ic->nsparam };
+	PGresult *res, *extra;
+	ExecStatusType st;
+	st_dbres *r;
 
-	return st_db_query(ic->cx, ic->db, out, sql, 1, p);
+	if (!ic->piped || ic->next >= ic->nq || ic->queue[ic->next] != sql) {
+		pipe_end(ic);
+		return st_db_query(ic->cx, ic->db, out, sql, nparams_of(sql), p);
+	}
+	ic->next++;
+	ic->db->has_err = false;
+	*out = NULL;
+	res = PQgetResult(ic->db->conn);
+	/* each query's results end with a NULL */
+	while (res && (extra = PQgetResult(ic->db->conn)) != NULL)
+		PQclear(extra);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (!res || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+		     st != PGRES_EMPTY_QUERY)) {
+		int rc = pipe_fail(ic, res);
+
+		pipe_end(ic);
+		return rc;
+	}
+	r = st_alloc(ic->cx->arena, sizeof(*r));
+	r->res = res;
+	r->nrows = PQntuples(res);
+	r->ncols = PQnfields(res);
+	r->cmd_tuples = PQcmdTuples(res);
+	st_arena_on_reset(ic->cx->arena, clear_cb, res);
+	*out = r;
+	if (ic->next == ic->nq)
+		pipe_end(ic);
+	return 0;
 }
 
 static bool
@@ -727,34 +880,67 @@ read_tables(ictx *ic)
 	return 0;
 }
 
-/* (namespace, table, attnum): the describer's order (qsort_r: no global
- * state, the studio introspects from several threads) */
-static int
-cmp_column_rows(const void *a, const void *b, void *arg)
-{
-	const st_dbres *sort_res = arg;
-	int x = *(const int *)a, y = *(const int *)b, c;
+typedef struct colrow {
+	const char *ns, *rel;
+	int attnum, row;
+} colrow;
 
-	if ((c = strcmp(st_dbres_get(sort_res, x, 0), st_dbres_get(sort_res, y, 0))) ||
-	    (c = strcmp(st_dbres_get(sort_res, x, 1), st_dbres_get(sort_res, y, 1))))
+/* (namespace, table, attnum): the describer's order */
+static int
+cmp_column_rows(const void *a, const void *b)
+{
+	const colrow *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->ns, y->ns)) || (c = strcmp(x->rel, y->rel)))
 		return c;
-	return atoi(st_dbres_get(sort_res, x, 15)) - atoi(st_dbres_get(sort_res, y, 15));
+	return x->attnum < y->attnum ? -1 : x->attnum > y->attnum;
+}
+
+static void
+put_column(ictx *ic, const st_table *t, long attnum, st_column *c)
+{
+	struct tabcols *tc;
+
+	if (t->id < 0 || (size_t)t->id >= ic->ncols || attnum < 0 || attnum > 100000)
+		return;
+	tc = &ic->cols[t->id];
+	if (attnum >= tc->cap) {
+		int cap = tc->cap ? tc->cap : 8;
+		st_column **at;
+
+		while (cap <= attnum)
+			cap *= 2;
+		at = st_alloc_array(ic->cx->arena, (size_t)cap, sizeof(*at));
+		if (tc->cap)
+			memcpy(at, tc->at, (size_t)tc->cap * sizeof(*at));
+		tc->at = at;
+		tc->cap = cap;
+	}
+	tc->at[attnum] = c;
 }
 
 static int
 read_columns(ictx *ic)
 {
 	st_dbres *r;
-	int rc, *order;
+	colrow *order;
+	int rc;
 
 	if ((rc = run(ic, q_columns, &r)) < 0)
 		return rc;
+	ic->ncols = ic->s->tables.len;
+	ic->cols = st_alloc_array(ic->cx->arena, ic->ncols + 1, sizeof(*ic->cols));
 	order = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1, sizeof(*order));
-	for (int i = 0; i < r->nrows; i++)
-		order[i] = i;
-	qsort_r(order, (size_t)r->nrows, sizeof(*order), cmp_column_rows, r);
+	for (int i = 0; i < r->nrows; i++) {
+		order[i].ns = PQgetvalue(r->res, i, 0);
+		order[i].rel = PQgetvalue(r->res, i, 1);
+		order[i].attnum = atoi(PQgetvalue(r->res, i, 15));
+		order[i].row = i;
+	}
+	qsort(order, (size_t)r->nrows, sizeof(*order), cmp_column_rows);
 	for (int oi = 0; oi < r->nrows; oi++) {
-		int i = order[oi];
+		int i = order[oi].row;
 
 		const char *ns = st_dbres_get(r, i, 0);
 		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
@@ -767,8 +953,7 @@ read_columns(ictx *ic)
 		if (!t)
 			continue;
 		c = st_table_add_column(ic->s, t, str_at(ic, r, i, 2));
-		st_map_put(&ic->attmap, st_strfmt(ic->cx->arena, "%p:%s", (void *)t,
-						  st_dbres_get(r, i, 15)), c);
+		put_column(ic, t, order[oi].attnum, c);
 		c->type.arity = bool_at(r, i, 3) ? ST_ARITY_REQUIRED : ST_ARITY_NULLABLE;
 		if (typtype && typtype[0] == 'd' && !st_dbres_isnull(r, i, 14))
 			typname = str_at(ic, r, i, 14);
@@ -856,10 +1041,12 @@ numbers(const char *text, long *out, int max)
 static st_column *
 column_at(ictx *ic, const st_table *t, long attnum)
 {
-	char key[64];
+	const struct tabcols *tc;
 
-	snprintf(key, sizeof(key), "%p:%ld", (const void *)t, attnum);
-	return st_map_get(&ic->attmap, key);
+	if (t->id < 0 || (size_t)t->id >= ic->ncols)
+		return NULL;
+	tc = &ic->cols[t->id];
+	return attnum >= 0 && attnum < tc->cap ? tc->at[attnum] : NULL;
 }
 
 typedef struct opclass {
@@ -874,7 +1061,7 @@ read_indexes(ictx *ic)
 	st_map opclasses;
 	int rc;
 
-	if ((rc = st_db_query(ic->cx, ic->db, &oc, q_opclasses, 0, NULL)) < 0 ||
+	if ((rc = run(ic, q_opclasses, &oc)) < 0 ||
 	    (rc = run(ic, q_indexes, &r)) < 0)
 		return rc;
 	st_map_init(&opclasses, ic->cx->arena);
@@ -1003,7 +1190,7 @@ read_extensions(ictx *ic)
 	st_dbres *r;
 	int rc;
 
-	if ((rc = st_db_query(ic->cx, ic->db, &r, q_extensions, 0, NULL)) < 0)
+	if ((rc = run(ic, q_extensions, &r)) < 0)
 		return rc;
 	for (int i = 0; i < r->nrows; i++) {
 		st_extension *x = st_schema_add_extension(ic->s, str_at(ic, r, i, 0));
@@ -1126,13 +1313,25 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 	ic.s->qualify_ns = ic.multi ? NULL : st_strdup(cx->arena, ns[0]);
 	ic.nsparam = ns_array(cx->arena, ns, nns);
 	st_map_init(&ic.nsmap, cx->arena);
-	st_map_init(&ic.attmap, cx->arena);
 	if (extra) {
 		ic.extra = st_alloc(cx->arena, sizeof(*ic.extra));
 		st_vec_init(&ic.extra->notes, cx->arena);
 		st_vec_init(&ic.extra->views, cx->arena);
 		st_map_init(&ic.extra->comments, cx->arena);
 	}
+	if (ic.multi)
+		ic.queue[ic.nq++] = q_namespaces;
+	ic.queue[ic.nq++] = q_enums;
+	ic.queue[ic.nq++] = q_tables;
+	ic.queue[ic.nq++] = q_columns;
+	ic.queue[ic.nq++] = q_opclasses;
+	ic.queue[ic.nq++] = q_indexes;
+	ic.queue[ic.nq++] = q_fks;
+	if (opts && opts->extensions)
+		ic.queue[ic.nq++] = q_extensions;
+	if (extra)
+		ic.queue[ic.nq++] = q_others;
+	pipe_start(&ic);
 	if (ic.multi) {
 		/* only the namespaces that exist: the differ creates the others */
 		st_dbres *r;
@@ -1151,8 +1350,11 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 	    (rc = read_columns(&ic)) < 0 || (rc = read_indexes(&ic)) < 0 ||
 	    (rc = read_fks(&ic)) < 0 ||
 	    (opts && opts->extensions && (rc = read_extensions(&ic)) < 0) ||
-	    (extra && (rc = read_others(&ic)) < 0))
+	    (extra && (rc = read_others(&ic)) < 0)) {
+		pipe_end(&ic);
 		return rc;
+	}
+	pipe_end(&ic);
 	st_schema_finish(ic.s);
 	*out = ic.s;
 	if (extra)
