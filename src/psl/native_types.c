@@ -147,8 +147,36 @@ put_long(char *p, long x)
  * "SQL(a)" or "SQL(a,b)": what st_strfmt("%s(%ld,%ld)") gives for
  * nonnegative arguments, without two vsnprintf passes per @db attribute.
  */
+static const char *sql_with_args_new(psl__v *v, const char *sql,
+				     const long *args, size_t nargs);
+
+/* Schemas repeat the same few native types (VarChar(255) ...): the text
+ * of a recent one is reused when it is the same (the strings are never
+ * written to). */
 static const char *
-sql_with_args(psl__v *v, const char *sql, const long *args, size_t nargs)
+sql_with_args(psl__v *v, const native_row *row, const long *args,
+	      size_t nargs)
+{
+	size_t ncache = sizeof(v->nat_cache) / sizeof(v->nat_cache[0]);
+	unsigned k;
+
+	for (size_t i = 0; i < ncache; i++)
+		if (v->nat_cache[i].sql && v->nat_cache[i].row == row &&
+		    v->nat_cache[i].nargs == nargs &&
+		    v->nat_cache[i].args[0] == args[0] &&
+		    (nargs < 2 || v->nat_cache[i].args[1] == args[1]))
+			return v->nat_cache[i].sql;
+	k = v->nat_next++ % ncache;
+	v->nat_cache[k].sql = sql_with_args_new(v, row->sql, args, nargs);
+	v->nat_cache[k].row = row;
+	v->nat_cache[k].nargs = nargs;
+	v->nat_cache[k].args[0] = args[0];
+	v->nat_cache[k].args[1] = nargs > 1 ? args[1] : 0;
+	return v->nat_cache[k].sql;
+}
+
+static const char *
+sql_with_args_new(psl__v *v, const char *sql, const long *args, size_t nargs)
 {
 	char buf[96], *p = buf;
 	size_t n = strlen(sql);
@@ -238,7 +266,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			return;
 		}
 		n->nargs = nargs;
-		n->sql_type = nargs ? sql_with_args(v, row->sql, n->args, 1)
+		n->sql_type = nargs ? sql_with_args(v, row, n->args, 1)
 				    : row->sql;
 		break;
 	case A_OPT2:
@@ -257,7 +285,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			return;
 		}
 		n->nargs = nargs;
-		n->sql_type = nargs ? sql_with_args(v, row->sql, n->args, 2)
+		n->sql_type = nargs ? sql_with_args(v, row, n->args, 2)
 				    : row->sql;
 		break;
 	}

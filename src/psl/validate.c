@@ -803,15 +803,17 @@ names(psl__v *v)
 			continue;
 		if (b->kind != ST_PSL_TYPE && reserved(v, b))
 			continue;
-		prev = st_map_get(&top, b->name.name);
+		/* names are nearly always new: insert first (one probe), and
+		 * put the earlier block back on a clash */
+		prev = st_map_put(&top, b->name.name, (void *)b);
 		if (prev) {
+			st_map_put(&top, b->name.name, (void *)prev);
 			psl__err(v, b->name.span, "The %s \"%s\" cannot be "
 				 "defined because a %s with that name already "
 				 "exists.", kind_word(b->kind), b->name.name,
 				 kind_word(prev->kind));
 			continue;
 		}
-		st_map_put(&top, b->name.name, (void *)b);
 		switch (b->kind) {
 		case ST_PSL_MODEL:
 		case ST_PSL_VIEW: {

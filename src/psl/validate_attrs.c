@@ -12,6 +12,60 @@
 
 /* ==== argument helpers ==== */
 
+/* psl__str_arg on an argument already looked up (e may be NULL). */
+static const char *
+str_val(psl__v *v, const st_psl_expr *e, bool *bad)
+{
+	const char *s;
+
+	if (!e)
+		return NULL;
+	if (st_psl_expr_string(e, &s, NULL))
+		return s;
+	psl__err(v, e->span, "Expected a string value, but received %s value "
+		 "`%s`.", psl__value_kind(e), e->raw);
+	if (bad)
+		*bad = true;
+	return NULL;
+}
+
+/*
+ * One pass over a's arguments: out[k] is the first argument named
+ * names[k] (as st_psl_arg_named finds it), *first_unnamed the first
+ * unnamed one.  False when st_psl_attr_arg could answer otherwise (no
+ * arguments parsed, or more than 99 unnamed ones, so that position 99
+ * exists): the caller asks st_psl_attr_arg then.
+ */
+static bool
+scan_args(const st_psl_attr *a, const char *const *names,
+	  const st_psl_arg **out, const st_psl_arg **first_unnamed)
+{
+	size_t nunnamed = 0;
+
+	if (!a->has_args)
+		return false;
+	*first_unnamed = NULL;
+	for (size_t k = 0; names[k]; k++)
+		out[k] = NULL;
+	for (size_t i = 0; i < a->args.n; i++) {
+		const st_psl_arg *arg = a->args.items[i];
+		const char *n = arg->name.name;
+
+		if (!n) {
+			if (!nunnamed++)
+				*first_unnamed = arg;
+			continue;
+		}
+		for (size_t k = 0; names[k]; k++)
+			if (!out[k] && n[0] == names[k][0] &&
+			    !strcmp(n, names[k])) {
+				out[k] = arg;
+				break;
+			}
+	}
+	return nunnamed <= 99;
+}
+
 const char *
 psl__str_arg(psl__v *v, const st_psl_attr *a, const char *name, size_t pos,
 	     bool *bad)
@@ -182,9 +236,8 @@ definition_word(st_psl_index_kind k)
 /* Reads fields: [a, b(sort: Desc)] of a block attribute into ix. */
 static bool
 index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
-	     st_psl_rindex *ix)
+	     st_psl_rindex *ix, const st_psl_expr *e)
 {
-	const st_psl_expr *e = st_psl_attr_arg(a, "fields", 0);
 	st_strbuf unknown, rels, fks;
 	size_t nunknown = 0, nrels = 0;
 
@@ -500,24 +553,33 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	static const char *const allowed_ix[] = { "", "fields", "name", "map",
 						  "clustered", "type", "where",
 						  NULL };
+	static const char *const want[] = { "name", "map", "clustered",
+					    "type", "where", "fields", NULL };
 	st_psl_rindex *ix = st_alloc(v->a, sizeof(*ix));
 	st_psl_expr *e;
+	const st_psl_arg *w[6], *pos0;
+	bool fast = scan_args(a, want, w, &pos0);
+/* the argument named want[k] (position pos otherwise), as
+ * st_psl_attr_arg(a, want[k], pos) gives it */
+#define ARG(k, pos) (fast ? (w[k] ? w[k]->value \
+				  : (pos) == 0 && pos0 ? pos0->value : NULL) \
+			  : st_psl_attr_arg(a, want[k], (pos)))
 
 	ix->kind = kind;
 	ix->model = m;
 	ix->attr = a;
 	ix->span = a->span;
 	check_args(v, a, kind == ST_PSL_IDX_NORMAL ? allowed_ix : allowed_id);
-	ix->name = psl__str_arg(v, a, "name", 99, NULL);
-	ix->map = psl__str_arg(v, a, "map", 99, NULL);
-	if ((e = st_psl_attr_arg(a, "clustered", 99)))
+	ix->name = str_val(v, ARG(0, 99), NULL);
+	ix->map = str_val(v, ARG(1, 99), NULL);
+	if ((e = ARG(2, 99)))
 		psl__err(v, e->span, "Error parsing attribute \"@@%s\": Defining "
 			 "clustering is not supported in the current connector.",
 			 a->name.name);
 	if (kind == ST_PSL_IDX_NORMAL) {
-		if ((e = st_psl_attr_arg(a, "type", 99)))
+		if ((e = ARG(3, 99)))
 			ix->type = index_type(v, e);
-		if ((e = st_psl_attr_arg(a, "where", 99))) {
+		if ((e = ARG(4, 99))) {
 			const char *s;
 
 			if (!st_psl_has_preview(v->m, "partialIndexes"))
@@ -537,7 +599,9 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 					 "be a raw(\"...\") SQL condition.");
 		}
 	}
-	if (!index_fields(v, m, a, ix))
+	e = ARG(5, 0);
+#undef ARG
+	if (!index_fields(v, m, a, ix, e))
 		return;
 	for (size_t i = 0; i < ix->nfields; i++) {
 		const st_psl_index_field *xf = &ix->fields[i];
@@ -675,7 +739,10 @@ void
 psl__attrs_model(psl__v *v, st_psl_rmodel *m)
 {
 	const st_psl_block *b = m->ast;
-	st_vec uniques = ST_VEC_INIT(v->a), blockix = ST_VEC_INIT(v->a);
+	/* on the stack while they are filled (a vector that outgrows its
+	 * buffer moves to the arena); m->indexes is an exact copy */
+	void *ubuf[16], *bbuf[8];
+	st_vec uniques = { ubuf, 0, 16, v->a }, blockix = { bbuf, 0, 8, v->a };
 
 	duplicates(v, b->attrs, b->nattrs);
 	/* @@map, @@schema, @@ignore first: names depend on them */
@@ -723,7 +790,9 @@ psl__attrs_model(psl__v *v, st_psl_rmodel *m)
 	}
 	for (size_t i = 0; i < blockix.len; i++)
 		st_vec_push(&uniques, blockix.items[i]);
-	m->indexes = (st_psl_rindex **)uniques.items;
+	m->indexes = uniques.len ? st_memdup(v->a, uniques.items, uniques.len *
+					      sizeof(*uniques.items))
+				 : NULL;
 	m->nindexes = uniques.len;
 	compute_names(v, m);
 }

@@ -261,13 +261,21 @@ void
 psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 {
 	st_psl_default *d = st_alloc(v->a, sizeof(*d));
-	st_psl_expr *e = st_psl_attr_arg(a, "value", 0);
+	st_psl_expr *e = NULL;
 	bool ok = false, named_map = false;
+	/* st_psl_attr_arg(a, "value", 0), found in the pass below: the
+	 * first argument named value, else the first unnamed one */
+	const st_psl_arg *named_value = NULL, *first_unnamed = NULL;
 
 	d->span = a->span;
 	for (size_t i = 0; i < a->args.n; i++) {
 		const st_psl_arg *arg = a->args.items[i];
 
+		if (!arg->name.name && !first_unnamed)
+			first_unnamed = arg;
+		if (arg->name.name && !named_value &&
+		    !strcmp(arg->name.name, "value"))
+			named_value = arg;
 		if (arg->name.name && !strcmp(arg->name.name, "map"))
 			named_map = true;
 		if (arg->name.name && strcmp(arg->name.name, "value") &&
@@ -277,6 +285,9 @@ psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			psl__err(v, arg->span, DEFERR "Unexpected unnamed "
 				 "argument.");
 	}
+	if (a->has_args)
+		e = named_value ? named_value->value
+		    : first_unnamed ? first_unnamed->value : NULL;
 	/* without a map: argument (nor 100 unnamed ones) there is none */
 	if (named_map || a->args.n > 99)
 		d->map = psl__str_arg(v, a, "map", 99, NULL);

@@ -37,9 +37,19 @@ typedef struct psl__v {
 	st_vec relfields;    /* st_psl_rfield * with T_RELATION */
 	st_vec m2m;          /* st_psl_m2m * */
 	st_map relgroups;    /* "A\x1fB\x1fname" -> st_vec * of rfields */
+	st_vec **relgroup_of; /* relfields[i]'s group in relgroups */
 	st_vec natives;      /* (rfield, @db.X attr) pairs, checked in phase 5 */
 	st_vec unresolved;   /* rfields whose type is unknown (an error) */
 	bool any_schema;     /* names.c: some model/enum has a @@schema */
+	/* native_types.c: the last few "SQL(args)" texts made, for reuse by
+	 * fields with the same type and arguments */
+	struct {
+		const void *row;
+		long args[2];
+		size_t nargs;
+		const char *sql;
+	} nat_cache[8];
+	unsigned nat_next;
 } psl__v;
 
 /* Reports an error / warning (code P1012) at span. */

@@ -338,8 +338,13 @@ psl__relations_pair(psl__v *v)
 		k = group_key(v, f->model, f->rel->related, f->rel->name);
 		/* keys are nearly always new: insert first (one probe), and
 		 * put the earlier group back when there was one */
-		g = st_alloc(v->a, sizeof(*g));
-		st_vec_init(g, v->a);
+		/* a group is mostly one or two fields: room for two in the
+		 * same block */
+		g = st_alloc(v->a, sizeof(*g) + 2 * sizeof(void *));
+		g->items = (void **)(g + 1);
+		g->len = 0;
+		g->cap = 2;
+		g->arena = v->a;
 		if ((prev = st_map_put(&v->relgroups, k, g))) {
 			st_map_put(&v->relgroups, k, prev);
 			g = prev;
@@ -366,6 +371,7 @@ psl__relations_pair(psl__v *v)
 				pair(f, theirs->items[0]);
 		}
 	}
+	v->relgroup_of = groups;
 	for (size_t i = 0; i < v->relfields.len; i++)
 		classify(v, v->relfields.items[i]);
 	/* the FK side of 1:n is the non-list side; of 1:1 the side with
@@ -398,12 +404,10 @@ names_list(st_strbuf *sb, st_vec *g)
 
 /* Prisma stops validating after the first ambiguity. */
 static bool
-ambiguity(psl__v *v, st_psl_rfield *f)
+ambiguity(psl__v *v, st_psl_rfield *f, st_vec *g)
 {
 	st_psl_rmodel *a = f->model, *b = f->rel->related;
 	const char *explicit_name = f->rel->name_explicit ? f->rel->name : NULL;
-	st_vec *g = psl__key_get(&v->relgroups, a->name, b->name,
-				 explicit_name ? explicit_name : "");
 	st_strbuf sb;
 	const char *what = a->is_view ? "view" : "model";
 
@@ -733,7 +737,9 @@ void
 psl__relations_check(psl__v *v)
 {
 	for (size_t i = 0; i < v->relfields.len; i++)
-		if (ambiguity(v, v->relfields.items[i]))
+		/* the field's group: the one keyed by its models and explicit
+		 * name, as paired */
+		if (ambiguity(v, v->relfields.items[i], v->relgroup_of[i]))
 			return;
 	for (size_t i = 0; i < v->relfields.len; i++) {
 		st_psl_rfield *f = v->relfields.items[i];

@@ -23,6 +23,7 @@ typedef struct ictx {
 	st_db *db;
 	bool piped;            /* queries pending in pipeline mode */
 	int nq, next;          /* queued, handed out */
+	int syncs;             /* syncs sent, not yet read */
 	const char *queue[PIPE_MAX];
 	st_schema *s;
 	st_introspect_extra *extra;
@@ -113,8 +114,10 @@ static const char q_indexes[] =
 	" JOIN pg_am am ON am.oid = i.relam"
 	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
 	" AND NOT EXISTS (SELECT 1 FROM pg_constraint xc"
-	"  WHERE xc.conindid = x.indexrelid AND xc.contype = 'x')"
-	" ORDER BY n.nspname, c.relname, x.indisprimary DESC, i.relname";
+	"  WHERE xc.conindid = x.indexrelid AND xc.contype = 'x')";
+	/* sorted client-side (namespace, table, primary key first, name):
+	 * less server time, and the client sorts while the server runs the
+	 * next query */
 
 /* Operator classes of GiST, GIN, SP-GiST and BRIN (the ones Prisma
  * describes); a few hundred rows whatever the schema. */
@@ -200,38 +203,53 @@ pipe_fail(ictx *ic, PGresult *res)
 	return ST_EDB;
 }
 
-/* Reads what is left of the pipeline (up to its sync) and leaves
- * pipeline mode: the connection is as st_db_query leaves it. */
-static void
-pipe_end(ictx *ic)
+/* Reads the results up to the next sync; false when the connection has
+ * nothing more to give (it broke). */
+static bool
+pipe_read_sync(ictx *ic)
 {
 	PGconn *conn = ic->db->conn;
 	int nulls = 0;
 
-	if (!ic->piped)
-		return;
-	ic->piped = false;
 	for (;;) {
 		PGresult *res = PQgetResult(conn);
 
 		if (!res) {
-			/* one NULL ends each query's results */
-			if (++nulls > PIPE_MAX + 2 || PQstatus(conn) != CONNECTION_OK)
-				break;
+			/* one NULL ends each query's results; two in a row:
+			 * nothing is pending */
+			if (++nulls > 1 || PQstatus(conn) != CONNECTION_OK) {
+				ic->syncs = 0;
+				return false;
+			}
 			continue;
 		}
+		nulls = 0;
 		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
 			PQclear(res);
-			break;
+			ic->syncs--;
+			return true;
 		}
 		PQclear(res);
 	}
-	PQexitPipelineMode(conn);
 }
 
-/* Sends the queries st_introspect will run, in its order; false (nothing
- * pending) when pipeline mode is not available: run() then queries one
- * by one. */
+/* Reads what is left of the pipeline and leaves pipeline mode: the
+ * connection is as st_db_query leaves it. */
+static void
+pipe_end(ictx *ic)
+{
+	if (!ic->piped)
+		return;
+	ic->piped = false;
+	while (ic->syncs > 0 && pipe_read_sync(ic))
+		;
+	PQexitPipelineMode(ic->db->conn);
+}
+
+/* Sends the queries st_introspect will run, in its order, each followed
+ * by a sync (its own implicit transaction, as with PQexecParams); false
+ * (nothing pending) when pipeline mode is not available: run() then
+ * queries one by one. */
 static bool
 pipe_start(ictx *ic)
 {
@@ -243,23 +261,19 @@ pipe_start(ictx *ic)
 	    !PQenterPipelineMode(conn))
 		return false;
 	ic->piped = true;
+	ic->syncs = 0;
 	for (int i = 0; i < ic->nq; i++) {
 		if (!PQsendQueryParams(conn, ic->queue[i], nparams_of(ic->queue[i]),
-				       NULL, p, NULL, NULL, 0))
-			goto fail;
+				       NULL, p, NULL, NULL, 0) ||
+		    !PQpipelineSync(conn)) {
+			/* the sequential queries report the connection's
+			 * error, if any */
+			pipe_end(ic);
+			return false;
+		}
+		ic->syncs++;
 	}
-	if (!PQpipelineSync(conn))
-		goto fail;
 	return true;
-fail:
-	/* nothing was necessarily sent: leave pipeline mode as best we can;
-	 * the sequential queries then report the connection's error */
-	if (PQpipelineSync(conn))
-		pipe_end(ic);
-	else
-		PQexitPipelineMode(conn);
-	ic->piped = false;
-	return false;
 }
 
 static int
@@ -278,9 +292,11 @@ run(ictx *ic, const char *sql, st_dbres **out)
 	ic->db->has_err = false;
 	*out = NULL;
 	res = PQgetResult(ic->db->conn);
-	/* each query's results end with a NULL */
+	/* each query's results end with a NULL, then its sync */
 	while (res && (extra = PQgetResult(ic->db->conn)) != NULL)
 		PQclear(extra);
+	if (res)
+		pipe_read_sync(ic);
 	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (!res || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 		     st != PGRES_EMPTY_QUERY)) {
@@ -1054,11 +1070,33 @@ typedef struct opclass {
 	bool is_default;
 } opclass;
 
+typedef struct indexrow {
+	const char *ns, *rel, *name;
+	bool primary;
+	int row;
+} indexrow;
+
+/* ORDER BY nspname, relname, indisprimary DESC, index name (name
+ * columns compare bytewise, like strcmp) */
+static int
+cmp_index_rows(const void *a, const void *b)
+{
+	const indexrow *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->ns, y->ns)) || (c = strcmp(x->rel, y->rel)))
+		return c;
+	if (x->primary != y->primary)
+		return x->primary ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 static int
 read_indexes(ictx *ic)
 {
 	st_dbres *r, *oc;
 	st_map opclasses;
+	indexrow *order;
 	int rc;
 
 	if ((rc = run(ic, q_opclasses, &oc)) < 0 ||
@@ -1072,7 +1110,17 @@ read_indexes(ictx *ic)
 		o->is_default = bool_at(oc, i, 2);
 		st_map_put(&opclasses, str_at(ic, oc, i, 0), o);
 	}
+	order = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1, sizeof(*order));
 	for (int i = 0; i < r->nrows; i++) {
+		order[i].ns = PQgetvalue(r->res, i, 0);
+		order[i].rel = PQgetvalue(r->res, i, 1);
+		order[i].name = PQgetvalue(r->res, i, 2);
+		order[i].primary = bool_at(r, i, 3);
+		order[i].row = i;
+	}
+	qsort(order, (size_t)r->nrows, sizeof(*order), cmp_index_rows);
+	for (int oi = 0; oi < r->nrows; oi++) {
+		int i = order[oi].row;
 		const char *ns = st_dbres_get(r, i, 0);
 		const char *iname = st_dbres_get(r, i, 2);
 		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
