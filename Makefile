@@ -26,7 +26,7 @@ PG_INC   := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/post
 CPPFLAGS += -Iinclude -Isrc -I$(BUILD)/gen -I$(PG_INC) -D_GNU_SOURCE
 ST_CFLAGS = -std=c17 -Wall -Wextra -Wno-unused-parameter -g $(OPT) $(SANFLAGS) -MMD -MP $(CFLAGS)
 ST_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LDLIBS   += -lpq -lpg_query -lcrypto -ljansson -lmicrohttpd -lpthread -lm
+LDLIBS   += -ldl -lpthread -lm
 
 LIB_SRC  := $(sort $(shell find src/util src/psl src/sqlschema src/db src/migrate -name '*.c' 2>/dev/null))
 BIN_SRC  := $(sort $(shell find src/cli src/studio -name '*.c' 2>/dev/null))

@@ -247,7 +247,7 @@ bench_psl_bench() {
 		${CC:-cc} -std=c17 -O2 -g -D_GNU_SOURCE -I"$B_ROOT/include" -I"$B_ROOT/src" \
 			-I"$B_BUILD/gen" -I"$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)" \
 			-o "$B_PSL_BENCH.tmp.$$" "$B_ROOT/bench/psl_bench.c" "$B_BUILD/libstrata.a" \
-			-lpq -lpg_query -lcrypto -ljansson -lmicrohttpd -lpthread -lm \
+			-ldl -lpthread -lm \
 			>"$B_TMP/psl_bench.err" 2>&1 &&
 			mv "$B_PSL_BENCH.tmp.$$" "$B_PSL_BENCH" ||
 			{ rm -f "$B_PSL_BENCH.tmp.$$"; B_PSL_BENCH=""; return 1; }

@@ -2,7 +2,7 @@
  * deploy_at_startup.c - a server that applies pending migrations before it
  * serves, with the public API of include/strata/strata.h.
  *
- *	cc deploy_at_startup.c libstrata.a -lpq -lpg_query -lcrypto -ljansson -lm
+ *	cc deploy_at_startup.c libstrata.a -ldl -lpthread -lm
  *	DATABASE_URL=postgresql://app@localhost/app ./deploy_at_startup prisma/migrations
  *
  * Several replicas may start at once: the advisory lock lets one apply

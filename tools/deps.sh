@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="gcc make libc6-dev libpq-dev libpg-query-dev libcmocka-dev libjansson-dev
-libmicrohttpd-dev libssl-dev postgresql postgresql-contrib ca-certificates curl"
+libmicrohttpd-dev postgresql postgresql-contrib ca-certificates curl"
 # studio tests: jq for the API test, Debian's Chromium for the browser tests
 PKGS="$PKGS jq chromium"
 # optional extras for `make test` when STRATA_DEPS_EXTRA is set by later steps

@@ -17,7 +17,8 @@
  * Semantics are those of `strata migrate deploy` / `migrate status`:
  * Prisma's _prisma_migrations table and advisory lock (72707369), so a
  * program using this library, the strata CLI and Prisma can share one
- * database.  Link with libstrata.a -lpq -lpg_query -lcrypto -ljansson -lm.
+ * database.  Link with libstrata.a -ldl -lpthread -lm (libpq and the other
+ * libraries are loaded on first use, see src/util/dynlib.h).
  * The API is thread-compatible: one strata_db per thread.
  */
 #ifndef STRATA_STRATA_H

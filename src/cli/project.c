@@ -669,7 +669,7 @@ read_sources(st_ctx *cx, st_project *p)
 		if ((rc = st_file_read(cx, files.items[i], &text, &len)) < 0)
 			return rc;
 		st_vec_push(&p->sources,
-			    st_source_new(cx, files.items[i], text, len));
+			    st_source_adopt(cx, files.items[i], text, len));
 	}
 	return 0;
 }

@@ -62,6 +62,7 @@ load_db_side(st_ctx *cx, st_dev_src *s, const st_schema *other,
 		/* Prisma reads the extensions of a live database only for a
 		 * schema that declares some */
 		o.extensions = other && other->extensions.len > 0;
+		o.parallel_url = s->arg;   /* a fresh connection */
 		if ((rc = st_db_connect(cx, s->arg, NULL, &db)) < 0)
 			return rc;
 		rc = st_introspect(cx, db, &o, out, NULL);

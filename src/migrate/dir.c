@@ -7,22 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include "migrate/migrate.h"
 #include "util/fs.h"
+#include "util/sha256.h"
 
 void
 st_sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	unsigned char md[ST_SHA256_LEN];
 	static const char hex[] = "0123456789abcdef";
 
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < 32; i++) {
+	st_sha256(md, data, len);
+	for (int i = 0; i < ST_SHA256_LEN; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
@@ -36,8 +34,9 @@ st_uuid_v4(char out[37])
 	static const char hex[] = "0123456789abcdef";
 	char *o = out;
 
-	if (RAND_bytes(b, sizeof(b)) != 1) {
-		/* cannot happen on Linux with getrandom(); stay unique anyway */
+	/* getrandom() fills up to 256 bytes in one call once the pool is
+	 * initialised; it only fails on kernels older than 3.17 */
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
 		FILE *f = fopen("/dev/urandom", "rb");
 
 		if (!f || fread(b, 1, sizeof(b), f) != sizeof(b))

@@ -162,6 +162,15 @@ st_psl_schema_block(const st_psl_schema *s, const char *name)
 
 /* ==== expressions ==== */
 
+const char *
+st_psl_expr_raw(st_arena *a, const st_psl_expr *e)
+{
+	if (e->kind == ST_PSL_EXPR_NUMBER || e->kind == ST_PSL_EXPR_CONST)
+		return e->str;
+	return st_strndup(a, e->span.src->text + e->span.start,
+			  e->span.end - e->span.start);
+}
+
 bool
 st_psl_expr_string(const st_psl_expr *e, const char **out, size_t *len)
 {
@@ -234,10 +243,10 @@ dump_expr(st_strbuf *out, const st_psl_expr *e)
 		st_strbuf_adds(out, ")");
 		break;
 	case ST_PSL_EXPR_NUMBER:
-		st_strbuf_addf(out, "(num %s)", e->raw);
+		st_strbuf_addf(out, "(num %s)", e->str);
 		break;
 	case ST_PSL_EXPR_CONST:
-		st_strbuf_addf(out, "(const %s)", e->raw);
+		st_strbuf_addf(out, "(const %s)", e->str);
 		break;
 	case ST_PSL_EXPR_ARRAY:
 		st_strbuf_adds(out, "(array");
@@ -327,10 +336,11 @@ st_psl_dump(st_strbuf *out, const st_psl_file *file)
 				st_strbuf_addf(out, "  comment %s", m->u.comment->text);
 				break;
 			case ST_PSL_MEMBER_BLANK:
-				st_strbuf_addf(out, "  blank %zu", m->nblank);
+				st_strbuf_addf(out, "  blank %u",
+					       (unsigned)m->nblank);
 				break;
 			case ST_PSL_MEMBER_INVALID:
-				st_strbuf_addf(out, "  invalid %s", m->raw);
+				st_strbuf_addf(out, "  invalid %s", m->u.raw);
 				break;
 			}
 			if (m->trailing)

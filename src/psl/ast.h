@@ -32,15 +32,18 @@
  *   - spaces and tabs (and Unicode space separators) are whitespace;
  *     line breaks are "\n", "\r\n" or "\r".
  *
- * Counts and arrays: every `T **xs; size_t nxs;` pair is a plain array of
- * pointers in the arena; it is never NULL when n > 0.
+ * Counts and arrays: every `T **xs; size_t nxs;` pair (uint32_t n for
+ * arguments) is a plain array of pointers in the arena; it is never NULL
+ * when n > 0.
  */
 #ifndef ST_PSL_AST_H
 #define ST_PSL_AST_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "util/arena.h"
 #include "util/diag.h"
 
 /* ==== identifiers ==== */
@@ -75,8 +78,8 @@ typedef struct st_psl_arg st_psl_arg;
  */
 typedef struct st_psl_args {
 	st_psl_arg **items;
-	size_t n;
 	st_span span;          /* "(" .. ")" inclusive */
+	uint32_t n;
 	bool trailing_comma;   /* "(a, b,)": valid syntax; for attributes the
 	                        * validator reports Prisma's "Trailing commas are
 	                        * not valid in attribute arguments, please remove
@@ -91,6 +94,16 @@ struct st_psl_arg {
 	st_span span;          /* whole argument, name included */
 };
 
+/*
+ * An expression: a header (kind, span) and the part of its kind, in a
+ * union.  Read a part only after checking kind: the others overlap it.
+ * The parser allocates the CALL and OBJECT nodes whole (80 bytes) and the
+ * others without the call part (ST_PSL_EXPR_SMALL_SIZE, 40 bytes): a big
+ * schema has some 80 000 expressions, most of them names and numbers,
+ * which had 128 bytes each with all parts side by side and a copy of
+ * their text.  So never copy an st_psl_expr by value.  The source text of
+ * an expression is st_psl_expr_raw().
+ */
 struct st_psl_expr {
 	st_psl_expr_kind kind;
 	/* NUMBER: whether the literal has a fractional part. */
@@ -99,26 +112,35 @@ struct st_psl_expr {
 	 * as a syntax error.  (Both flags sit beside kind, in its padding.) */
 	bool trailing_comma;
 	st_span span;
-	/* The exact source text of the expression (NUL-terminated); for a
-	 * string it includes the quotes, for an array or call it is the full
-	 * text including nested whitespace and comments. */
-	const char *raw;
-	/*
-	 * STRING: the unescaped value and its length (may hold NUL bytes
-	 * from "\u0000"; str is NUL-terminated anyway).
-	 * NUMBER, CONST: str == raw, the token text ("-1.5", "User.id").
-	 */
-	const char *str;
-	size_t str_len;
-	/* CALL: the function name (may be a path, "db.VarChar") and its
-	 * arguments.  OBJECT: args holds the entries (all named; span of the
-	 * list is the braces). */
-	st_psl_ident func;
-	st_psl_args args;
-	/* ARRAY: elements (see trailing_comma above). */
-	st_psl_expr **items;
-	size_t nitems;
+	union {
+		/*
+		 * STRING: the unescaped value and its length (may hold NUL
+		 * bytes from "\u0000"; str is NUL-terminated anyway).
+		 * NUMBER, CONST: the token text ("-1.5", "User.id").
+		 */
+		struct {
+			const char *str;
+			size_t str_len;
+		};
+		/* CALL: the function name (may be a path, "db.VarChar") and
+		 * its arguments.  OBJECT: args holds the entries (all named;
+		 * span of the list is the braces; func is unset). */
+		struct {
+			st_psl_ident func;
+			st_psl_args args;
+		};
+		/* ARRAY: elements (see trailing_comma above). */
+		struct {
+			st_psl_expr **items;
+			size_t nitems;
+		};
+	};
 };
+
+/* Bytes of a STRING, NUMBER, CONST or ARRAY node (see above). */
+#define ST_PSL_EXPR_SMALL_SIZE (offsetof(st_psl_expr, str_len) + sizeof(size_t))
+_Static_assert(offsetof(st_psl_expr, nitems) + sizeof(size_t) <=
+	       ST_PSL_EXPR_SMALL_SIZE, "the ARRAY part fits a small node");
 
 /* ==== attributes ==== */
 
@@ -130,10 +152,10 @@ struct st_psl_expr {
  */
 typedef struct st_psl_attr {
 	st_psl_ident name;
-	bool block;            /* "@@" */
-	bool has_args;
 	st_psl_args args;
 	st_span span;          /* from "@" through ")" or the name */
+	bool block;            /* "@@" */
+	bool has_args;
 } st_psl_attr;
 
 /* ==== comments and members ==== */
@@ -167,12 +189,13 @@ typedef enum st_psl_member_kind {
 	                           * order, as well as in the next member's doc) */
 	ST_PSL_MEMBER_BLANK,      /* one or more empty lines (count in nblank) */
 	ST_PSL_MEMBER_INVALID,    /* a line that could not be parsed (an error
-	                           * was reported); raw holds its text */
+	                           * was reported); u.raw holds its text */
 } st_psl_member_kind;
 
 /* One line-level item inside a block, in source order. */
 typedef struct st_psl_member {
 	st_psl_member_kind kind;
+	uint32_t nblank;          /* BLANK: number of empty lines */
 	st_span span;
 	union {
 		st_psl_field *field;
@@ -180,9 +203,8 @@ typedef struct st_psl_member {
 		st_psl_enum_value *value;
 		st_psl_attr *attr;
 		st_psl_comment *comment;
+		const char *raw;  /* INVALID: the line's text */
 	} u;
-	size_t nblank;            /* BLANK: number of empty lines */
-	const char *raw;          /* INVALID: the line's text */
 	/* FIELD/PROP/VALUE/ATTR: the comment after it on the same line, or
 	 * NULL. */
 	st_psl_comment *trailing;
@@ -365,6 +387,14 @@ st_psl_enum_value *st_psl_block_value(const st_psl_block *b,
 st_psl_block *st_psl_file_block(const st_psl_file *f, const char *name);
 st_psl_block *st_psl_schema_block(const st_psl_schema *s, const char *name);
 
+/*
+ * The exact source text of e, NUL-terminated (up to a NUL byte in it, if
+ * any): for a string with its quotes, for an array or call the full text
+ * including nested whitespace and comments.  That is str for a NUMBER or
+ * CONST, else a copy in a (messages need it, rarely, so the parser keeps
+ * no copy).
+ */
+const char *st_psl_expr_raw(st_arena *a, const st_psl_expr *e);
 /* True when e is a STRING (and then *out/len get its value). */
 bool st_psl_expr_string(const st_psl_expr *e, const char **out,
 			size_t *len);

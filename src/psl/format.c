@@ -186,10 +186,17 @@ static void
 fmt_expr(st_strbuf *sb, const st_psl_expr *e)
 {
 	switch (e->kind) {
-	case ST_PSL_EXPR_STRING:
+	case ST_PSL_EXPR_STRING: {
+		/* as written, quotes included (up to a NUL byte, like the
+		 * NUL-terminated text it once was) */
+		const char *t = e->span.src->text + e->span.start;
+
+		st_strbuf_add(sb, t, strnlen(t, e->span.end - e->span.start));
+		break;
+	}
 	case ST_PSL_EXPR_NUMBER:
 	case ST_PSL_EXPR_CONST:
-		st_strbuf_adds(sb, e->raw);
+		st_strbuf_adds(sb, e->str);
 		break;
 	case ST_PSL_EXPR_CALL:
 		st_strbuf_adds(sb, e->func.name);

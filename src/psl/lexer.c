@@ -14,22 +14,44 @@
 
 /* ==== characters ==== */
 
-/* ASCII classes: 1 alphanumeric, 2 "_" or "-", 4 space or tab. */
-static const unsigned char ascii_class[128] = {
-	['\t'] = 4, [' '] = 4, ['_'] = 2, ['-'] = 2,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
+#define A PSL_C_ALNUM
+#define H PSL_C_HIGH
+const unsigned char psl__class[256] = {
+	['\t'] = PSL_C_BLANK, [' '] = PSL_C_BLANK,
+	['_'] = PSL_C_IDENT, ['-'] = PSL_C_IDENT,
+	['0'] = A, ['1'] = A, ['2'] = A, ['3'] = A, ['4'] = A, ['5'] = A,
+	['6'] = A, ['7'] = A, ['8'] = A, ['9'] = A,
+	['a'] = A, ['b'] = A, ['c'] = A, ['d'] = A, ['e'] = A, ['f'] = A,
+	['g'] = A, ['h'] = A, ['i'] = A, ['j'] = A, ['k'] = A, ['l'] = A,
+	['m'] = A, ['n'] = A, ['o'] = A, ['p'] = A, ['q'] = A, ['r'] = A,
+	['s'] = A, ['t'] = A, ['u'] = A, ['v'] = A, ['w'] = A, ['x'] = A,
+	['y'] = A, ['z'] = A,
+	['A'] = A, ['B'] = A, ['C'] = A, ['D'] = A, ['E'] = A, ['F'] = A,
+	['G'] = A, ['H'] = A, ['I'] = A, ['J'] = A, ['K'] = A, ['L'] = A,
+	['M'] = A, ['N'] = A, ['O'] = A, ['P'] = A, ['Q'] = A, ['R'] = A,
+	['S'] = A, ['T'] = A, ['U'] = A, ['V'] = A, ['W'] = A, ['X'] = A,
+	['Y'] = A, ['Z'] = A,
+	/* 0x80 .. 0xFF: all of UTF-8's lead and continuation bytes */
+	[0x80] =
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
+	H, H, H, H, H, H, H, H,
 };
+#undef A
+#undef H
 
 size_t
 psl__utf8(const char *s, size_t len, size_t pos, uint32_t *cp)
@@ -77,7 +99,15 @@ st_psl_utf8_check(const char *s, size_t len)
 		size_t n;
 		uint64_t w;
 
-		/* eight ASCII bytes at a time */
+		/* ASCII runs 32 bytes at a time, then 8 */
+		while (pos + 32 <= len) {
+			uint64_t w4[4];
+
+			memcpy(w4, s + pos, 32);
+			if ((w4[0] | w4[1] | w4[2] | w4[3]) & 0x8080808080808080ull)
+				break;
+			pos += 32;
+		}
 		if (pos + 8 <= len) {
 			memcpy(&w, s + pos, 8);
 			if (!(w & 0x8080808080808080ull)) {
@@ -103,7 +133,7 @@ psl__is_alnum(uint32_t cp)
 	size_t lo = 0, hi = sizeof(psl_alnum_ranges) / sizeof(psl_alnum_ranges[0]);
 
 	if (cp < 0x80)
-		return ascii_class[cp] == 1;
+		return psl__class[cp] == PSL_C_ALNUM;
 	if (cp == 0xFFFD)
 		return false;
 	while (lo < hi) {
@@ -127,10 +157,9 @@ is_space_sep(uint32_t cp)
 	       cp == 0x205F || cp == 0x3000;
 }
 
-/* psl__ws from a non-ASCII byte on (kept out of line so that the ASCII
- * fast path below needs no stack frame) */
-static size_t __attribute__((noinline))
-ws_slow(const char *s, size_t len, size_t pos)
+/* psl__ws from a non-ASCII byte on */
+size_t
+psl__ws_slow(const char *s, size_t len, size_t pos)
 {
 	while (pos < len) {
 		uint32_t cp;
@@ -139,7 +168,7 @@ ws_slow(const char *s, size_t len, size_t pos)
 		unsigned char c = (unsigned char)s[pos];
 
 		if (c < 0x80) {
-			if (ascii_class[c] != 4)
+			if (psl__class[c] != PSL_C_BLANK)
 				break;
 			pos++;
 			continue;
@@ -149,34 +178,6 @@ ws_slow(const char *s, size_t len, size_t pos)
 			break;
 		pos += n;
 	}
-	return pos;
-}
-
-size_t
-psl__ws(const char *s, size_t len, size_t pos)
-{
-	while (pos < len && (s[pos] == ' ' || s[pos] == '\t'))
-		pos++;
-	if (pos < len && (unsigned char)s[pos] >= 0x80)
-		return ws_slow(s, len, pos);
-	return pos;
-}
-
-size_t
-psl__newline(const char *s, size_t len, size_t pos)
-{
-	if (pos < len && s[pos] == '\n')
-		return pos + 1;
-	if (pos < len && s[pos] == '\r')
-		return pos + 1 < len && s[pos + 1] == '\n' ? pos + 2 : pos + 1;
-	return pos;
-}
-
-size_t
-psl__line_end(const char *s, size_t len, size_t pos)
-{
-	while (pos < len && s[pos] != '\n' && s[pos] != '\r')
-		pos++;
 	return pos;
 }
 
@@ -192,64 +193,31 @@ alnum_at(const char *s, size_t len, size_t pos)
 	if (pos >= len)
 		return 0;
 	if ((unsigned char)s[pos] < 0x80)
-		return ascii_class[(unsigned char)s[pos]] == 1;
+		return psl__class[(unsigned char)s[pos]] == PSL_C_ALNUM;
 	n = psl__utf8(s, len, pos, &cp);
 	return psl__is_alnum(cp) ? n : 0;
 }
 
-/* The rest of an identifier from pos, where a non-ASCII character may
- * come (out of line, as ws_slow). */
-static size_t __attribute__((noinline))
-ident_rest(const char *s, size_t len, size_t pos)
+/* psl__ident for an identifier with a non-ASCII byte in it: the whole
+ * identifier from pos again, with Unicode classes. */
+size_t
+psl__ident_slow(const char *s, size_t len, size_t pos)
 {
-	size_t n;
+	size_t n = alnum_at(s, len, pos);
 
+	if (!n)
+		return pos;
+	pos += n;
 	for (;;) {
 		/* ASCII letters, digits, "_" and "-" */
-		while (pos < len && (unsigned char)s[pos] < 0x80 &&
-		       (ascii_class[(unsigned char)s[pos]] & 3))
+		while (pos < len && (psl__cls(s, pos) &
+				     (PSL_C_ALNUM | PSL_C_IDENT)))
 			pos++;
 		n = alnum_at(s, len, pos);
 		if (!n)
 			return pos;
 		pos += n;
 	}
-}
-
-size_t
-psl__ident(const char *s, size_t len, size_t pos)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n;
-
-	if (pos < len && u[pos] < 0x80) {
-		/* the common case: ASCII all through */
-		if (ascii_class[u[pos]] != 1)
-			return pos;
-		for (pos++; pos < len; pos++) {
-			if (u[pos] >= 0x80)
-				return ident_rest(s, len, pos);
-			if (!(ascii_class[u[pos]] & 3))
-				break;
-		}
-		return pos;
-	}
-	n = alnum_at(s, len, pos);
-	if (!n)
-		return pos;
-	return ident_rest(s, len, pos + n);
-}
-
-size_t
-psl__path(const char *s, size_t len, size_t pos)
-{
-	size_t end = psl__ident(s, len, pos);
-
-	if (end == pos)
-		return pos;
-	while (end < len && s[end] == '.')
-		end = psl__ident(s, len, end + 1);
-	return end;
 }
 
 static size_t

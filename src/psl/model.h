@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "psl/ast.h"
 #include "util/diag.h"
@@ -239,6 +240,9 @@ struct st_psl_rrel {
 	/* Number of entries in `references` as written (equals nfields in a
 	 * valid model; may differ only after an error). */
 	size_t nreferences;
+	/* The values of the `fields` and `references` arguments as written
+	 * (st_psl_attr_arg(attr, "fields", 99)), or NULL. */
+	const st_psl_expr *fields_arg, *references_arg;
 };
 
 /*
@@ -328,7 +332,14 @@ struct st_psl_rfield {
 	const char *name;
 	const char *db_name;          /* @map("x") or name (scalar fields) */
 	st_psl_rmodel *model;         /* owning model */
-	size_t pos;                   /* index in model->fields */
+	/* (pos and the flags share 8 bytes: a big schema has some 50 000
+	 * fields) */
+	uint32_t pos;                 /* index in model->fields */
+	bool is_id;                   /* part of the primary key (@id or
+	                               * @@id) */
+	bool is_unique;               /* has a field-level @unique */
+	bool updated_at;              /* @updatedAt */
+	bool ignored;                 /* @ignore */
 	st_psl_scalar type;
 	st_psl_arity arity;           /* REQUIRED / OPTIONAL / LIST (ast.h) */
 	const char *type_name;        /* the type as written ("String",
@@ -337,16 +348,10 @@ struct st_psl_rfield {
 	st_psl_renum *enum_ref;       /* T_ENUM */
 	st_psl_native *native;        /* @db.X or NULL */
 	st_psl_default *def;          /* @default or NULL */
-	bool is_id;                   /* part of the primary key (@id or
-	                               * @@id) */
-	bool is_unique;               /* has a field-level @unique */
-	bool updated_at;              /* @updatedAt */
-	bool ignored;                 /* @ignore */
 	st_psl_rrel *rel;             /* T_RELATION */
 	const char *doc;
-	const st_psl_field *ast;
+	const st_psl_field *ast;      /* its type's span: ast->type.span */
 	st_span span;                 /* the whole field */
-	st_span type_span;
 };
 
 struct st_psl_rmodel {
@@ -358,7 +363,10 @@ struct st_psl_rmodel {
 	const char *doc;
 	st_psl_rfield **fields;       /* all fields, source order */
 	size_t nfields;
-	st_map field_map;             /* name -> st_psl_rfield * */
+	st_map field_map;             /* name -> st_psl_rfield *, only for
+	                               * models with more than 16 fields
+	                               * (empty otherwise): look fields up
+	                               * with st_psl_rmodel_field() */
 	st_psl_rindex *pk;            /* @id or @@id, or NULL */
 	/* @unique, @@unique and @@index in this order: field-level uniques
 	 * in field order, then block attributes in source order.  The pk is
@@ -368,6 +376,7 @@ struct st_psl_rmodel {
 	const st_psl_block *ast;
 	st_span span;                 /* the whole block */
 	st_span name_span;
+	size_t pos;                   /* index in model->models */
 };
 
 /* Field lookup by PSL name (hash map), NULL when absent. */

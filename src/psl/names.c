@@ -125,14 +125,15 @@ index_attr_name(const st_psl_rindex *ix)
 
 /*
  * A namespace maps a key to a shared counter; each constraint keeps the
- * counter of its key, so the report needs no second lookup.
+ * counter of its key, so the report needs no second lookup.  slot is this
+ * constraint's own zeroed counter, the key's when the key is new.
  */
 static size_t *
-count(psl__v *v, st_map *m, const char *key)
+count(st_map *m, const char *key, size_t *slot)
 {
 	/* names are nearly always new: insert first (one probe), and put the
 	 * earlier counter back on the rare clash */
-	size_t *n = st_alloc(v->a, sizeof(*n)), *prev = st_map_put(m, key, n);
+	size_t *n = slot, *prev = st_map_put(m, key, n);
 
 	if (prev) {
 		st_map_put(m, key, prev);
@@ -156,48 +157,62 @@ local_key(psl__v *v, const st_psl_rmodel *m, const char *name)
 	return psl__key(v, m->name, name, NULL);
 }
 
+/* The relation side relfields[j] (phase 4 keeps relfields model by model:
+ * those of models[k] are at [rel_first[k], rel_first[k + 1])). */
+static const st_psl_rrel *
+rel_at(const psl__v *v, size_t j)
+{
+	return ((const st_psl_rfield *)v->relfields.items[j])->rel;
+}
+
+static bool
+has_fk(const st_psl_rrel *r)
+{
+	return r->holds_fk && r->fk_name;
+}
+
 /* Up to this many local names per model, they are compared pairwise. */
 #define LOCAL_PAIRWISE_MAX 32
 
 /*
  * The counters of the model-local namespace for m, in the order pk,
  * indexes, foreign keys: how many of its constraints have each one's
- * name.  Models have a few constraints, so they are compared pairwise;
- * only a model with very many goes through the map (keyed "model\x1fname",
- * as the namespace is per model).
+ * name.  The foreign keys (relation sides holding one) go to fks, their
+ * number to *nfks.  Models have a few constraints, so they are compared
+ * pairwise; only a model with very many goes through the map (keyed
+ * "model\x1fname", as the namespace is per model).
  */
 static size_t *
-local_counts(psl__v *v, const st_psl_rmodel *m, st_map *local)
+local_counts(psl__v *v, const st_psl_rmodel *m, st_map *local,
+	     const st_psl_rrel **fks, size_t *nfks)
 {
 	const char *names[LOCAL_PAIRWISE_MAX];
-	size_t n = 0, *lc;
+	size_t n = 0, nix, *lc;
 
-	if (m->pk)
-		n++;
-	n += m->nindexes;
-	for (size_t j = 0; j < m->nfields; j++) {
-		const st_psl_rrel *r = m->fields[j]->rel;
-
-		if (r && r->holds_fk && r->fk_name)
-			n++;
-	}
+	for (size_t j = v->rel_first[m->pos]; j < v->rel_first[m->pos + 1]; j++)
+		if (has_fk(rel_at(v, j)))
+			fks[n++] = rel_at(v, j);
+	*nfks = n;
+	nix = (m->pk != NULL) + m->nindexes;
+	n += nix;
 	lc = st_alloc_array(v->a, n ? n : 1, sizeof(*lc));
 	if (n > LOCAL_PAIRWISE_MAX) {
 		/* as many counters as names: the map's ones, copied at the end */
 		size_t **ctr = st_alloc_array(v->a, n, sizeof(*ctr)), k = 0;
+		size_t *slot = st_alloc_array(v->a, n, sizeof(*slot));
 
-		if (m->pk)
-			ctr[k++] = count(v, local, local_key(v, m, m->pk->db_name));
-		for (size_t j = 0; j < m->nindexes; j++)
-			ctr[k++] = count(v, local,
-					 local_key(v, m, m->indexes[j]->db_name));
-		for (size_t j = 0; j < m->nfields; j++) {
-			const st_psl_rrel *r = m->fields[j]->rel;
-
-			if (r && r->holds_fk && r->fk_name)
-				ctr[k++] = count(v, local,
-						 local_key(v, m, r->fk_name));
+		if (m->pk) {
+			ctr[k] = count(local, local_key(v, m, m->pk->db_name),
+				       &slot[k]);
+			k++;
 		}
+		for (size_t j = 0; j < m->nindexes; j++, k++)
+			ctr[k] = count(local,
+				       local_key(v, m, m->indexes[j]->db_name),
+				       &slot[k]);
+		for (size_t j = 0; j < *nfks; j++, k++)
+			ctr[k] = count(local, local_key(v, m, fks[j]->fk_name),
+				       &slot[k]);
 		for (size_t j = 0; j < n; j++)
 			lc[j] = *ctr[j];
 		return lc;
@@ -207,12 +222,8 @@ local_counts(psl__v *v, const st_psl_rmodel *m, st_map *local)
 		names[n++] = m->pk->db_name;
 	for (size_t j = 0; j < m->nindexes; j++)
 		names[n++] = m->indexes[j]->db_name;
-	for (size_t j = 0; j < m->nfields; j++) {
-		const st_psl_rrel *r = m->fields[j]->rel;
-
-		if (r && r->holds_fk && r->fk_name)
-			names[n++] = r->fk_name;
-	}
+	for (size_t j = 0; j < *nfks; j++)
+		names[n++] = fks[j]->fk_name;
 	/* each name counts itself; each equal pair counts on both sides */
 	for (size_t j = 0; j < n; j++) {
 		lc[j]++;
@@ -266,6 +277,7 @@ psl__names_check(psl__v *v)
 {
 	st_psl_model *mm = v->m;
 	st_map global, local, tables, enums;
+	bool mapped = false, enums_mapped = false;
 
 	st_map_init(&global, v->a);
 	st_map_init(&local, v->a);
@@ -278,18 +290,26 @@ psl__names_check(psl__v *v)
 		v->any_schema = mm->models[i]->schema != NULL;
 	for (size_t i = 0; i < mm->nenums && !v->any_schema; i++)
 		v->any_schema = mm->enums[i]->schema != NULL;
+	/* without @@map (and @@schema) database names are the block names,
+	 * which phase 1 found unique: no clash to look for */
+	for (size_t i = 0; i < mm->nmodels && !mapped; i++)
+		mapped = mm->models[i]->db_name != mm->models[i]->name;
+	for (size_t i = 0; i < mm->nenums && !enums_mapped; i++)
+		enums_mapped = mm->enums[i]->db_name != mm->enums[i]->name;
 	{
 		size_t nc = 0;
 
 		for (size_t i = 0; i < mm->nmodels; i++)
 			nc += (mm->models[i]->pk != NULL) + mm->models[i]->nindexes;
 		psl__map_reserve(&global, nc);
-		psl__map_reserve(&tables, mm->nmodels);
-		psl__map_reserve(&enums, mm->nenums);
+		if (mapped || v->any_schema)
+			psl__map_reserve(&tables, mm->nmodels);
+		if (enums_mapped || v->any_schema)
+			psl__map_reserve(&enums, mm->nenums);
 	}
 
 	/* database names of models/views and enums */
-	for (size_t i = 0; i < mm->nmodels; i++) {
+	for (size_t i = 0; (mapped || v->any_schema) && i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
 		const char *key = global_key(v, m, m->db_name);
 		/* the map keeps the latest model, as Prisma's HashMap::insert */
@@ -315,7 +335,8 @@ psl__names_check(psl__v *v)
 				 m->db_name, m->name);
 		}
 	}
-	for (size_t i = 0; i < mm->nenums; i++) {
+	for (size_t i = 0; (enums_mapped || v->any_schema) && i < mm->nenums;
+	     i++) {
 		st_psl_renum *e = mm->enums[i];
 		const char *key = !v->any_schema ? e->db_name
 			: psl__key(v, e->schema ? e->schema : "", e->db_name,
@@ -333,76 +354,75 @@ psl__names_check(psl__v *v)
 		}
 	}
 
-	/* fill the namespaces: per constraint, its global and local
-	 * counters (pk, then indexes, then foreign keys of each model) */
-	/* as many counters as constraints: counted first, one array */
-	size_t nctr = 0, nc = 0;
-	size_t **ctr;
+	/*
+	 * Fill the namespaces, model by model: per constraint (pk, indexes,
+	 * foreign keys) its global counter (pk and indexes only) and its
+	 * local one; lengths of explicit names are checked meanwhile.  Then
+	 * report the clashes, once all counts are final: only a clash needs
+	 * the constraint itself again.
+	 */
+	size_t nix = 0, k = 0, nfk = 0;
+	size_t **gctr, *gslot, **lcs, *fkn;
+	const st_psl_rrel **fks;
 
+	for (size_t i = 0; i < mm->nmodels; i++)
+		nix += (mm->models[i]->pk != NULL) + mm->models[i]->nindexes;
+	gctr = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gctr));
+	gslot = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gslot));
+	lcs = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1, sizeof(*lcs));
+	fkn = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1, sizeof(*fkn));
+	fks = st_alloc_array(v->a, v->relfields.len ? v->relfields.len : 1,
+			     sizeof(*fks));
 	for (size_t i = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
 
-		nctr += 2 * ((m->pk != NULL) + m->nindexes);
-		for (size_t j = 0; j < m->nfields; j++) {
-			st_psl_rrel *r = m->fields[j]->rel;
+		lcs[i] = local_counts(v, m, &local, fks + nfk, &fkn[i]);
+		/* pk first, then the indexes: the order of the report */
+		for (size_t j = 0; j <= m->nindexes; j++) {
+			st_psl_rindex *ix = j == 0 ? m->pk : m->indexes[j - 1];
 
-			if (r && r->holds_fk && r->fk_name)
-				nctr++;
+			if (!ix)
+				continue;
+			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
+			gctr[k] = count(&global, global_key(v, m, ix->db_name),
+					&gslot[k]);
+			k++;
 		}
+		for (size_t j = 0; j < fkn[i]; j++)
+			too_long(v, m, fks[nfk + j]->map, "@relation",
+				 fks[nfk + j]->span);
+		nfk += fkn[i];
 	}
-	ctr = st_alloc_array(v->a, nctr ? nctr : 1, sizeof(*ctr));
+
+	/* report, in the same order: pk, indexes, foreign keys per model */
+	k = 0;
+	nfk = 0;
 	for (size_t i = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
-		size_t *lc = local_counts(v, m, &local);
+		const size_t *lc = lcs[i];
 
 		if (m->pk) {
-			ctr[nc++] = count(v, &global,
-					  global_key(v, m, m->pk->db_name));
-			ctr[nc++] = lc++;
+			if (*gctr[k] > 1 || *lc > 1)
+				clash(v, m, m->pk->db_name,
+				      index_attr_name(m->pk), m->pk->span,
+				      gctr[k], lc);
+			k++;
+			lc++;
 		}
-		for (size_t j = 0; j < m->nindexes; j++) {
-			const char *n = m->indexes[j]->db_name;
-
-			ctr[nc++] = count(v, &global, global_key(v, m, n));
-			ctr[nc++] = lc++;
-		}
-		for (size_t j = 0; j < m->nfields; j++) {
-			st_psl_rrel *r = m->fields[j]->rel;
-
-			if (r && r->holds_fk && r->fk_name)
-				ctr[nc++] = lc++;
-		}
-	}
-
-	/* report, in the same order */
-	size_t k = 0;
-
-	for (size_t i = 0; i < mm->nmodels; i++) {
-		st_psl_rmodel *m = mm->models[i];
-
-		if (m->pk) {
-			too_long(v, m, m->pk->map, index_attr_name(m->pk),
-				 m->pk->span);
-			clash(v, m, m->pk->db_name, index_attr_name(m->pk),
-			      m->pk->span, ctr[k], ctr[k + 1]);
-			k += 2;
-		}
-		for (size_t j = 0; j < m->nindexes; j++) {
+		for (size_t j = 0; j < m->nindexes; j++, k++, lc++) {
 			st_psl_rindex *ix = m->indexes[j];
 
-			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
-			clash(v, m, ix->db_name, index_attr_name(ix), ix->span,
-			      ctr[k], ctr[k + 1]);
-			k += 2;
+			if (*gctr[k] > 1 || *lc > 1)
+				clash(v, m, ix->db_name, index_attr_name(ix),
+				      ix->span, gctr[k], lc);
 		}
-		for (size_t j = 0; j < m->nfields; j++) {
-			st_psl_rrel *r = m->fields[j]->rel;
+		for (size_t j = 0; j < fkn[i]; j++, lc++) {
+			const st_psl_rrel *r = fks[nfk + j];
 
-			if (!r || !r->holds_fk || !r->fk_name)
-				continue;
-			too_long(v, m, r->map, "@relation", r->span);
-			clash(v, m, r->fk_name, "@relation", r->span, NULL,
-			      ctr[k++]);
+			if (*lc > 1)
+				clash(v, m, r->fk_name, "@relation", r->span,
+				      NULL, lc);
 		}
+		nfk += fkn[i];
 	}
 }

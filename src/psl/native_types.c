@@ -96,7 +96,8 @@ args_text(psl__v *v, const st_psl_attr *a)
 		if (i)
 			st_strbuf_adds(&sb, ", ");
 		if (a->args.items[i]->value)
-			st_strbuf_adds(&sb, a->args.items[i]->value->raw);
+			st_strbuf_adds(&sb, st_psl_expr_raw(v->a,
+						  a->args.items[i]->value));
 	}
 	st_strbuf_addch(&sb, ')');
 	return st_strbuf_detach(&sb, NULL);
@@ -197,8 +198,8 @@ sql_with_args_new(psl__v *v, const char *sql, const long *args, size_t nargs)
 	return st_strndup(v->a, buf, (size_t)(p - buf));
 }
 
-void
-psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
+st_psl_native *
+psl__native(psl__v *v, const st_psl_rfield *f, const st_psl_attr *a)
 {
 	const char *dot = strchr(a->name.name, '.');
 	size_t plen = (size_t)(dot - a->name.name);
@@ -219,14 +220,14 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 		else
 			psl__err(v, a->span,
 				 "Attribute not known: \"@%s\".", a->name.name);
-		return;
+		return NULL;
 	}
 	row = find_native(tname);
 	if (!row) {
 		psl__err(v, a->span,
 			 "Native type %s is not supported for postgresql "
 			 "connector.", tname);
-		return;
+		return NULL;
 	}
 	if (f->type == ST_PSL_T_ENUM || f->type == ST_PSL_T_UNSUPPORTED ||
 	    f->type == ST_PSL_T_RELATION || row->scalar != f->type) {
@@ -236,7 +237,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			 f->type == ST_PSL_T_ENUM ? f->type_name
 						  : st_psl_scalar_name(f->type),
 			 st_psl_scalar_name(row->scalar));
-		return;
+		return NULL;
 	}
 
 	n = st_alloc(v->a, sizeof(*n));
@@ -248,7 +249,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			psl__err(v, a->span,
 				 "Function \"%s\" takes 0 arguments, but received "
 				 "%zu.", tname, nargs);
-			return;
+			return NULL;
 		}
 		n->sql_type = row->sql;
 		break;
@@ -257,13 +258,13 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			psl__err(v, a->span,
 				 "Native type %s takes 1 optional arguments, but "
 				 "received %zu.", tname, nargs);
-			return;
+			return NULL;
 		}
 		if (nargs == 1 && !nonneg_int(a->args.items[0], &n->args[0])) {
 			psl__err(v, a->span,
 				 "Expected a nonnegative integer, but found %s.",
 				 args_text(v, a));
-			return;
+			return NULL;
 		}
 		n->nargs = nargs;
 		n->sql_type = nargs ? sql_with_args(v, row, n->args, 1)
@@ -274,7 +275,7 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			psl__err(v, a->span,
 				 "Native type %s takes 2 optional arguments, but "
 				 "received %zu.", tname, nargs);
-			return;
+			return NULL;
 		}
 		if (nargs == 1 || (nargs == 2 &&
 		    (!nonneg_int(a->args.items[0], &n->args[0]) ||
@@ -282,12 +283,12 @@ psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 			psl__err(v, a->span,
 				 "Expected two nonnegative integers, but found %s.",
 				 args_text(v, a));
-			return;
+			return NULL;
 		}
 		n->nargs = nargs;
 		n->sql_type = nargs ? sql_with_args(v, row, n->args, 2)
 				    : row->sql;
 		break;
 	}
-	f->native = n;
+	return n;
 }

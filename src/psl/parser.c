@@ -17,6 +17,13 @@
 #include "psl/lexer.h"
 #include "psl/psl.h"
 
+/* A bump allocator over arena chunks (see pool_alloc). */
+typedef struct pool {
+	char *mem;
+	size_t used, size;  /* of the current chunk */
+	size_t total;       /* all chunks so far */
+} pool;
+
 typedef struct parser {
 	st_ctx *cx;
 	const st_source *src;
@@ -34,6 +41,8 @@ typedef struct parser {
 	 * arena holds no half-grown vectors. */
 	void **stk;
 	size_t nstk, capstk;
+	/* Node memory (see pool_alloc). */
+	pool nodes, texts;
 } parser;
 
 /* A rollback point for diagnostics. */
@@ -67,15 +76,92 @@ stk_push(parser *p, void *item)
 	p->stk[p->nstk++] = item;
 }
 
-/* Moves the items pushed since base into an exact-size arena array. */
+/*
+ * Node memory.  A 5000-model schema makes some 400 000 small nodes and
+ * strings, so rather than one st_alloc() each they are carved out of
+ * arena chunks with a bump pointer: an inline add instead of a call, and
+ * no padding to st_alloc's 16 bytes.  Nodes and texts have a pool each,
+ * so that nodes need no padding after odd-sized texts either.  The chunks
+ * come zeroed from st_alloc() and nothing is handed out twice, so nodes
+ * start zeroed too.  The bytes left over at the end of a chunk are the
+ * price, so chunks grow with the tree, from POOL_MIN to POOL_MAX; they
+ * stay at an eighth of what the pool already used, which keeps them well
+ * below the arena's block size, so that they come from its ordinary
+ * (growing, huge-page) blocks rather than from blocks of their own.
+ * Requests over POOL_BIG go to the arena directly.
+ */
+#define POOL_MIN (4 * 1024)
+#define POOL_MAX (64 * 1024)
+#define POOL_BIG 512
+#define NODE_ALIGN _Alignof(void *)
+
+/* pool_alloc when the current chunk is full (out of line, so that the
+ * fast path inlines well) */
+static void * __attribute__((noinline))
+pool_refill(st_arena *a, pool *pl, size_t size)
+{
+	size_t chunk = pl->total / 8;
+
+	if (size > POOL_BIG)
+		return st_alloc(a, size);
+	chunk = chunk < POOL_MIN ? POOL_MIN : chunk > POOL_MAX ? POOL_MAX : chunk;
+	pl->mem = st_alloc(a, chunk);
+	pl->size = chunk;
+	pl->used = size;
+	pl->total += chunk;
+	return pl->mem;
+}
+
+static inline void *
+pool_alloc(st_arena *a, pool *pl, size_t size, size_t align)
+{
+	size_t at = (pl->used + align - 1) & ~(align - 1);
+
+	if (at + size > pl->size)
+		return pool_refill(a, pl, size);
+	pl->used = at + size;
+	return pl->mem + at;
+}
+
+/* A zeroed node. */
+static void *
+node(parser *p, size_t size)
+{
+	return pool_alloc(p->cx->arena, &p->nodes, size, NODE_ALIGN);
+}
+
+/*
+ * A NUL-terminated copy of the source text [a, b).  Most texts are short
+ * names, so those are copied with one fixed-size, inline 16-byte move
+ * when both the source and the chunk have room for it: what lands past
+ * the NUL is free space of the text pool, which the next text overwrites.
+ */
+static const char *
+text(parser *p, size_t a, size_t b)
+{
+	size_t n = b - a;
+	char *t = pool_alloc(p->cx->arena, &p->texts, n + 1, 1);
+
+	if (n < 16 && a + 16 <= p->len &&
+	    t + 16 <= p->texts.mem + p->texts.size)
+		memcpy(t, p->s + a, 16);
+	else
+		memcpy(t, p->s + a, n);
+	t[n] = '\0';
+	return t;
+}
+
+/* Moves the items pushed since base into an exact-size array. */
 static void *
 stk_take(parser *p, size_t base, size_t *n)
 {
 	void **out = NULL;
 
 	*n = p->nstk - base;
-	if (*n)
-		out = st_memdup(p->cx->arena, p->stk + base, *n * sizeof(void *));
+	if (*n) {
+		out = node(p, *n * sizeof(void *));
+		memcpy(out, p->stk + base, *n * sizeof(void *));
+	}
 	p->nstk = base;
 	return out;
 }
@@ -109,10 +195,6 @@ serr(parser *p, size_t a, size_t b, const char *fmt, ...)
 static size_t
 ws(const parser *p, size_t pos)
 {
-	/* most tokens are not followed by blanks: no call for those */
-	if (pos < p->len && p->s[pos] != ' ' && p->s[pos] != '\t' &&
-	    (unsigned char)p->s[pos] < 0x80)
-		return pos;
 	return psl__ws(p->s, p->len, pos);
 }
 
@@ -130,35 +212,12 @@ at_str(const parser *p, size_t pos, const char *lit)
 	return pos + n <= p->len && memcmp(p->s + pos, lit, n) == 0;
 }
 
-static const char *
-text(const parser *p, size_t a, size_t b)
-{
-	return st_strndup(p->cx->arena, p->s + a, b - a);
-}
-
 static st_psl_ident
-ident(const parser *p, size_t a, size_t b)
+ident(parser *p, size_t a, size_t b)
 {
 	st_psl_ident id = { text(p, a, b), span(p, a, b) };
 
 	return id;
-}
-
-/*
- * A zeroed node of size bytes with the source text [a, b) stored right
- * behind it, NUL-terminated, in *txt: one arena allocation instead of two
- * for the many nodes that carry their own text (expressions, arguments,
- * attributes, fields).  size is a sizeof, so the text needs no alignment.
- */
-static void *
-node_with_text(const parser *p, size_t size, size_t a, size_t b,
-	       const char **txt)
-{
-	char *mem = st_alloc(p->cx->arena, size + (b - a) + 1);
-
-	memcpy(mem + size, p->s + a, b - a);
-	*txt = mem + size;
-	return mem;
 }
 
 /* End of the text of a line starting at pos, trailing blanks removed. */
@@ -174,15 +233,28 @@ trim_end(const parser *p, size_t a, size_t b)
 
 static st_psl_expr *expr(parser *p, size_t pos, size_t *end);
 
+/* Sets the value of the string literal e, [a, b) with its quotes: most
+ * strings have no escape, and their value is then the text inside. */
+static void
+string_value(parser *p, st_psl_expr *e, size_t a, size_t b)
+{
+	if (!memchr(p->s + a + 1, '\\', b - a - 2)) {
+		e->str = text(p, a + 1, b - 1);
+		e->str_len = b - a - 2;
+		return;
+	}
+	p->nerrors += psl__unescape(p->cx, p->src, a, b, &e->str, &e->str_len);
+}
+
+/* A node of the size its kind needs (see st_psl_expr in ast.h). */
 static st_psl_expr *
 new_expr(parser *p, st_psl_expr_kind kind, size_t a, size_t b)
 {
-	const char *raw;
-	st_psl_expr *e = node_with_text(p, sizeof(*e), a, b, &raw);
+	bool big = kind == ST_PSL_EXPR_CALL || kind == ST_PSL_EXPR_OBJECT;
+	st_psl_expr *e = node(p, big ? sizeof(*e) : ST_PSL_EXPR_SMALL_SIZE);
 
 	e->kind = kind;
 	e->span = span(p, a, b);
-	e->raw = raw;
 	return e;
 }
 
@@ -203,11 +275,9 @@ argument(parser *p, size_t pos, size_t *end, bool names_only)
 
 		if (at(p, c, ':')) {
 			size_t v = ws(p, c + 1), ve;
-			const char *name;
 
-			a = node_with_text(p, sizeof(*a), pos, ie, &name);
-			a->name.name = name;
-			a->name.span = span(p, pos, ie);
+			a = node(p, sizeof(*a));
+			a->name = ident(p, pos, ie);
 			e = expr(p, v, &ve);
 			if (e) {
 				a->value = e;
@@ -226,7 +296,7 @@ argument(parser *p, size_t pos, size_t *end, bool names_only)
 	e = expr(p, pos, end);
 	if (!e)
 		return NULL;
-	a = st_alloc(p->cx->arena, sizeof(*a));
+	a = node(p, sizeof(*a));
 	a->value = e;
 	a->span = e->span;
 	return a;
@@ -242,7 +312,7 @@ arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
 	char close = object ? '}' : ')';
 	size_t base = p->nstk;
 	mark m = mark_get(p);
-	size_t q = ws(p, pos + 1), e;
+	size_t q = ws(p, pos + 1), e, n;
 	st_psl_arg *a;
 
 	out->trailing_comma = false;
@@ -269,7 +339,8 @@ arg_list(parser *p, size_t pos, size_t *end, st_psl_args *out, bool object)
 		mark_reset(p, m);
 		return false;
 	}
-	out->items = stk_take(p, base, &out->n);
+	out->items = stk_take(p, base, &n);
+	out->n = (uint32_t)n;
 	out->span = span(p, pos, q + 1);
 	*end = q + 1;
 	return true;
@@ -354,7 +425,7 @@ expr(parser *p, size_t pos, size_t *end)
 	q = psl__number(p->s, p->len, pos, &is_float);
 	if (q > pos) {
 		e = new_expr(p, ST_PSL_EXPR_NUMBER, pos, q);
-		e->str = e->raw;
+		e->str = text(p, pos, q);
 		e->str_len = q - pos;
 		e->is_float = is_float;
 		*end = q;
@@ -363,14 +434,13 @@ expr(parser *p, size_t pos, size_t *end)
 	q = psl__string(p->s, p->len, pos);
 	if (q > pos) {
 		e = new_expr(p, ST_PSL_EXPR_STRING, pos, q);
-		p->nerrors += psl__unescape(p->cx, p->src, pos, q, &e->str,
-					    &e->str_len);
+		string_value(p, e, pos, q);
 		*end = q;
 		goto done;
 	}
 	if (pe > pos) {
 		e = new_expr(p, ST_PSL_EXPR_CONST, pos, pe);
-		e->str = e->raw;
+		e->str = text(p, pos, pe);
 		e->str_len = pe - pos;
 		*end = pe;
 	}
@@ -387,16 +457,14 @@ attribute(parser *p, size_t pos, size_t *end, bool block)
 {
 	size_t r = ws(p, pos + (block ? 2 : 1)), pe, q;
 	st_psl_attr *a;
-	const char *a_name;
 
 	if (!at(p, pos, '@') || (block && !at(p, pos + 1, '@')))
 		return NULL;
 	pe = psl__path(p->s, p->len, r);
 	if (pe == r)
 		return NULL;
-	a = node_with_text(p, sizeof(*a), r, pe, &a_name);
-	a->name.name = a_name;
-	a->name.span = span(p, r, pe);
+	a = node(p, sizeof(*a));
+	a->name = ident(p, r, pe);
 	a->block = block;
 	*end = pe;
 	q = ws(p, pe);
@@ -430,7 +498,7 @@ comment(parser *p, size_t pos, size_t *end)
 
 	if (e == pos)
 		return NULL;
-	c = st_alloc(p->cx->arena, sizeof(*c));
+	c = node(p, sizeof(*c));
 	c->text = text(p, pos, e);
 	c->doc = doc;
 	c->multiline = multi;
@@ -465,8 +533,7 @@ base_type(parser *p, size_t pos, st_psl_type *t)
 		if (se > q && at(p, ws(p, se), ')')) {
 			st_psl_expr *x = new_expr(p, ST_PSL_EXPR_STRING, q, se);
 
-			p->nerrors += psl__unescape(p->cx, p->src, q, se, &x->str,
-						    &x->str_len);
+			string_value(p, x, q, se);
 			t->unsupported = true;
 			t->unsupported_arg = x;
 			t->name = ident(p, pos, pos + 11);
@@ -484,8 +551,8 @@ enum { TYPE_OK, TYPE_LEGACY_REQUIRED, TYPE_LEGACY_LIST, TYPE_OPT_LIST };
 
 /*
  * field_type = base[]? | base[] | base? | base! | "[" base "]" | base
- * Returns the end, or pos when there is no type.  *raw_end is the end of
- * the base type text (for the formatter, via the type span).
+ * Returns the end, or pos when there is no type (t is then left as it
+ * was).  t must come zeroed: it is part of a fresh field node.
  */
 static size_t
 field_type(parser *p, size_t pos, st_psl_type *t, int *legacy)
@@ -493,7 +560,6 @@ field_type(parser *p, size_t pos, st_psl_type *t, int *legacy)
 	size_t be, r;
 
 	*legacy = TYPE_OK;
-	memset(t, 0, sizeof(*t));
 	be = base_type(p, pos, t);
 	if (be > pos) {
 		r = ws(p, be);
@@ -523,7 +589,6 @@ field_type(parser *p, size_t pos, st_psl_type *t, int *legacy)
 	if (at(p, pos, '[')) {
 		size_t q = ws(p, pos + 1);
 
-		memset(t, 0, sizeof(*t));
 		be = base_type(p, q, t);
 		if (be > q && at(p, ws(p, be), ']')) {
 			r = ws(p, be) + 1;
@@ -549,14 +614,12 @@ field_line(parser *p, size_t pos, size_t *end)
 	mark m = mark_get(p);
 	size_t ne = psl__ident(p->s, p->len, pos), q, te, colon = 0, nl;
 	st_psl_field *f;
-	const char *name;
 	int legacy = TYPE_OK;
 
 	if (ne == pos)
 		return NULL;
-	f = node_with_text(p, sizeof(*f), pos, ne, &name);
-	f->name.name = name;
-	f->name.span = span(p, pos, ne);
+	f = node(p, sizeof(*f));
+	f->name = ident(p, pos, ne);
 	q = ws(p, ne);
 	if (at(p, q, ':')) {
 		colon = q + 1;
@@ -604,7 +667,7 @@ value_line(parser *p, size_t pos, size_t *end)
 
 	if (ne == pos)
 		return NULL;
-	v = st_alloc(p->cx->arena, sizeof(*v));
+	v = node(p, sizeof(*v));
 	v->name = ident(p, pos, ne);
 	q = attributes(p, ws(p, ne), &v->attrs, &v->nattrs);
 	nl = line_tail(p, q, &v->trailing);
@@ -631,7 +694,7 @@ prop_line(parser *p, size_t pos, size_t *end)
 	q = ws(p, ne);
 	if (!at(p, q, '='))
 		return NULL;
-	kv = st_alloc(p->cx->arena, sizeof(*kv));
+	kv = node(p, sizeof(*kv));
 	kv->name = ident(p, pos, ne);
 	kv->value = expr(p, ws(p, q + 1), &ee);
 	if (!kv->value) {
@@ -731,7 +794,7 @@ doc_before(parser *p, void *const *members, size_t n)
 static st_psl_member *
 new_member(parser *p, st_psl_member_kind kind, size_t a, size_t b)
 {
-	st_psl_member *mb = st_alloc(p->cx->arena, sizeof(*mb));
+	st_psl_member *mb = node(p, sizeof(*mb));
 
 	mb->kind = kind;
 	mb->span = span(p, a, b);
@@ -834,7 +897,7 @@ member(parser *p, st_psl_block *b, size_t q, size_t base)
 	/* BLOCK_LEVEL_CATCH_ALL */
 	e = psl__line_end(p->s, p->len, q);
 	mb = new_member(p, ST_PSL_MEMBER_INVALID, q, e);
-	mb->raw = text(p, q, e);
+	mb->u.raw = text(p, q, e);
 	if (p->too_deep)
 		serr(p, q, trim_end(p, q, e), too_deep_msg, ST_PSL_MAX_DEPTH);
 	else
@@ -854,14 +917,10 @@ typed_members(parser *p, st_psl_block *b)
 	for (size_t i = 0; i < b->nmembers; i++)
 		if (b->members[i]->kind <= ST_PSL_MEMBER_ATTR)
 			n[b->members[i]->kind]++;
-	b->fields = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_FIELD] + 1,
-				   sizeof(*b->fields));
-	b->props = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_PROP] + 1,
-				  sizeof(*b->props));
-	b->values = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_VALUE] + 1,
-				   sizeof(*b->values));
-	b->attrs = st_alloc_array(p->cx->arena, n[ST_PSL_MEMBER_ATTR] + 1,
-				  sizeof(*b->attrs));
+	b->fields = node(p, (n[ST_PSL_MEMBER_FIELD] + 1) * sizeof(*b->fields));
+	b->props = node(p, (n[ST_PSL_MEMBER_PROP] + 1) * sizeof(*b->props));
+	b->values = node(p, (n[ST_PSL_MEMBER_VALUE] + 1) * sizeof(*b->values));
+	b->attrs = node(p, (n[ST_PSL_MEMBER_ATTR] + 1) * sizeof(*b->attrs));
 	for (size_t i = 0; i < b->nmembers; i++) {
 		st_psl_member *m = b->members[i];
 
@@ -913,7 +972,7 @@ block(parser *p, const keyword *kw, size_t pos, size_t *end)
 	nl = psl__newline(p->s, p->len, le);
 	if (nl == le || pos >= p->fail_from)
 		return NULL;
-	b = st_alloc(p->cx->arena, sizeof(*b));
+	b = node(p, sizeof(*b));
 	b->kind = kw->kind;
 	b->keyword = ident(p, pos, ke);
 	b->name = ident(p, q, ne);
@@ -998,7 +1057,7 @@ arbitrary_block(parser *p, size_t pos)
 static st_psl_item *
 new_item(parser *p, st_vec *items, st_psl_item_kind kind, size_t a, size_t b)
 {
-	st_psl_item *it = st_alloc(p->cx->arena, sizeof(*it));
+	st_psl_item *it = node(p, sizeof(*it));
 
 	it->kind = kind;
 	it->span = span(p, a, b);
@@ -1020,7 +1079,7 @@ block_doc(parser *p, st_vec *items)
 	if (i == items->len)
 		return NULL;
 	for (; i < items->len; i++) {
-		st_psl_member *mb = st_alloc(p->cx->arena, sizeof(*mb));
+		st_psl_member *mb = node(p, sizeof(*mb));
 
 		mb->kind = ST_PSL_MEMBER_COMMENT;
 		mb->u.comment = ((st_psl_item *)items->items[i])->comment;
@@ -1037,7 +1096,7 @@ block_doc(parser *p, st_vec *items)
 static st_psl_file *
 parse_file(parser *p)
 {
-	st_psl_file *f = st_alloc(p->cx->arena, sizeof(*f));
+	st_psl_file *f = node(p, sizeof(*f));
 	st_vec items = ST_VEC_INIT(p->cx->arena);
 	st_vec blocks = ST_VEC_INIT(p->cx->arena);
 	size_t pos = 0, bad;

@@ -62,7 +62,7 @@ read_one(st_ctx *cx, const char *path, st_vec *out)
 
 	if ((rc = st_file_read(cx, path, &data, &len)) < 0)
 		return rc;
-	src = st_source_new(cx, path, data, len);
+	src = st_source_adopt(cx, path, data, len);
 	bad = st_psl_utf8_check(src->text, src->len);
 	if (bad < src->len) {
 		st_span sp = { src, bad, bad + 1 };

@@ -18,8 +18,17 @@ static void
 vreport(psl__v *v, st_severity sev, st_span span, const char *fmt,
 	va_list ap)
 {
-	st_diag *d = st_diag_add(v->cx, sev, span, "%s",
-				 st_vstrfmt(v->a, fmt, ap));
+	st_diag *d;
+
+	if (v->defer && sev == ST_SEV_ERROR) {
+		psl__defer_msg *dm = st_alloc(v->a, sizeof(*dm));
+
+		dm->span = span;
+		dm->msg = st_vstrfmt(v->a, fmt, ap);
+		st_vec_push(&v->deferred, dm);
+		return;
+	}
+	d = st_diag_add(v->cx, sev, span, "%s", st_vstrfmt(v->a, fmt, ap));
 
 	if (sev == ST_SEV_ERROR) {
 		d->code = ST_PSL_PCODE;
@@ -96,26 +105,6 @@ psl__key(psl__v *v, const char *a, const char *b, const char *c)
 	return k;
 }
 
-void *
-psl__key_get(const st_map *m, const char *a, const char *b, const char *c)
-{
-	char buf[256];
-	size_t n = psl__keybuf(buf, sizeof(buf), a, b, c);
-
-	if (n != (size_t)-1)
-		return st_map_getn(m, buf, n);
-
-	/* a long key: on the heap for the moment of the lookup */
-	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
-	char *k = st_xmalloc(la + lb + lc + 3);
-	void *r;
-
-	n = psl__keybuf(k, la + lb + lc + 3, a, b, c);
-	r = st_map_getn(m, k, n);
-	free(k);
-	return r;
-}
-
 void
 psl__map_reserve(st_map *m, size_t n)
 {
@@ -144,10 +133,23 @@ psl__value_kind(const st_psl_expr *e)
 
 /* ==== small lookups ==== */
 
+/*
+ * Models with at most this many fields have no field_map: their fields are
+ * searched in order, which is as fast for so few names and saves the map
+ * (16 slots, 384 bytes) that most models would need.
+ */
+#define FIELD_SCAN_MAX 16
+
 st_psl_rfield *
 st_psl_rmodel_field(const st_psl_rmodel *m, const char *name)
 {
-	return st_map_get(&m->field_map, name);
+	if (m->field_map.len)
+		return st_map_get(&m->field_map, name);
+	for (size_t i = 0; i < m->nfields; i++)
+		if (m->fields[i]->name[0] == name[0] &&
+		    !strcmp(m->fields[i]->name, name))
+			return m->fields[i];
+	return NULL;
 }
 
 st_psl_rmodel *
@@ -281,7 +283,7 @@ expected_string(psl__v *v, const st_psl_prop *p)
 	psl__err(v, p->value ? p->value->span : p->span,
 		 "Expected a string value, but received %s value `%s`.",
 		 p->value ? psl__value_kind(p->value) : "no",
-		 p->value ? p->value->raw : "");
+		 p->value ? st_psl_expr_raw(v->a, p->value) : "");
 }
 
 static void
@@ -292,7 +294,7 @@ datasource_extensions(psl__v *v, st_psl_datasource *ds, const st_psl_prop *p)
 
 	if (e->kind != ST_PSL_EXPR_ARRAY) {
 		psl__err(v, e->span, "Expected an array of extensions, but "
-			 "found %s.", e->raw);
+			 "found %s.", st_psl_expr_raw(v->a, e));
 		return;
 	}
 	for (size_t i = 0; i < e->nitems; i++) {
@@ -329,7 +331,7 @@ datasource_extensions(psl__v *v, st_psl_datasource *ds, const st_psl_prop *p)
 			}
 		} else {
 			psl__err(v, it->span, "Expected an extension name, but "
-				 "found %s.", it->raw);
+				 "found %s.", st_psl_expr_raw(v->a, it));
 			continue;
 		}
 		x->db_name = x->map ? x->map : x->name;
@@ -358,7 +360,7 @@ datasource_schemas(psl__v *v, st_psl_datasource *ds, const st_psl_prop *p)
 			psl__err(v, e->items[i]->span, "Expected a string value, "
 				 "but received %s value `%s`.",
 				 psl__value_kind(e->items[i]),
-				 e->items[i]->raw);
+				 st_psl_expr_raw(v->a, e->items[i]));
 			continue;
 		}
 		if (st_map_put(&seen, s, (void *)s))
@@ -475,7 +477,8 @@ generator(psl__v *v, const st_psl_block *b)
 
 			if (e->kind != ST_PSL_EXPR_ARRAY) {
 				psl__err(v, e->span, "Expected an array of "
-					 "strings, but found %s.", e->raw);
+					 "strings, but found %s.",
+					 st_psl_expr_raw(v->a, e));
 				continue;
 			}
 			for (size_t j = 0; j < e->nitems; j++) {
@@ -486,7 +489,8 @@ generator(psl__v *v, const st_psl_block *b)
 						 "string value, but received %s "
 						 "value `%s`.",
 						 psl__value_kind(e->items[j]),
-						 e->items[j]->raw);
+						 st_psl_expr_raw(v->a,
+								 e->items[j]));
 					continue;
 				}
 				st_vec_push(&feats, (void *)s);
@@ -650,29 +654,55 @@ reserved(psl__v *v, const st_psl_block *b)
 	return false;
 }
 
-/* Prisma: identifiers must not start with a digit nor contain '-'. */
+/*
+ * Prisma: identifiers must not start with a digit nor contain '-'.  The
+ * name's length goes to *len (the callers key maps with it), found in
+ * the same walk over the name as the '-'.
+ */
 static bool
-bad_ident(psl__v *v, const st_psl_ident *id, const char *what)
+bad_ident(psl__v *v, const st_psl_ident *id, const char *what, size_t *len)
 {
-	if (!id->name)
+	const char *p = id->name;
+
+	if (!p)
 		return true;
-	if (id->name[0] >= '0' && id->name[0] <= '9') {
+	if (p[0] >= '0' && p[0] <= '9') {
 		psl__err(v, id->span, "Error validating: The name of a %s must "
 			 "not start with a number.", what);
 		return true;
 	}
-	if (strchr(id->name, '-')) {
-		psl__err(v, id->span, "The character `-` is not allowed in %s "
-			 "names.", what);
-		return true;
-	}
+	for (; *p; p++)
+		if (*p == '-') {
+			psl__err(v, id->span, "The character `-` is not "
+				 "allowed in %s names.", what);
+			return true;
+		}
+	*len = (size_t)(p - id->name);
 	return false;
 }
 
+/* The model of block b, without its fields yet (model_fields()). */
 static st_psl_rmodel *
 new_model(psl__v *v, const st_psl_block *b)
 {
 	st_psl_rmodel *m = st_alloc(v->a, sizeof(*m));
+
+	m->name = b->name.name;
+	m->db_name = m->name;
+	m->is_view = b->kind == ST_PSL_VIEW;
+	m->doc = b->doc;
+	m->ast = b;
+	m->span = b->span;
+	m->name_span = b->name.span;
+	st_map_init(&m->field_map, v->a);
+	return m;
+}
+
+/* Phase 1 for m's fields: names (duplicates, bad identifiers). */
+static void
+model_fields(psl__v *v, st_psl_rmodel *m)
+{
+	const st_psl_block *b = m->ast;
 	/* at most one resolved field per AST field: one exact array rather
 	 * than a doubling vector */
 	st_psl_rfield **fields = b->nfields ? st_alloc_array(v->a, b->nfields,
@@ -685,28 +715,34 @@ new_model(psl__v *v, const st_psl_block *b)
 					 : NULL;
 	size_t nfields = 0;
 	const char *container = b->kind == ST_PSL_VIEW ? "view" : "model";
+	bool use_map = b->nfields > FIELD_SCAN_MAX;
 
-	m->name = b->name.name;
-	m->db_name = m->name;
-	m->is_view = b->kind == ST_PSL_VIEW;
-	m->doc = b->doc;
-	m->ast = b;
-	m->span = b->span;
-	m->name_span = b->name.span;
-	st_map_init(&m->field_map, v->a);
-	psl__map_reserve(&m->field_map, b->nfields);
+	if (use_map)
+		psl__map_reserve(&m->field_map, b->nfields);
 	for (size_t i = 0; i < b->nfields; i++) {
 		const st_psl_field *af = b->fields[i];
-		st_psl_rfield *f, *prev;
+		st_psl_rfield *f, *prev = NULL;
+		size_t len;
 
-		if (!af->name.name || bad_ident(v, &af->name, "Field"))
+		if (!af->name.name || bad_ident(v, &af->name, "Field", &len))
 			continue;
-		/* insert first (one map probe for the usual new name); a
-		 * duplicate puts the first field back and is dropped */
+		/* with a map, insert first (one probe for the usual new
+		 * name); a duplicate puts the first field back and is
+		 * dropped */
 		f = &fmem[nfields];
-		prev = st_map_put(&m->field_map, af->name.name, f);
+		if (use_map) {
+			prev = st_map_putn(&m->field_map, af->name.name, len,
+					   f);
+			if (prev)
+				st_map_putn(&m->field_map, af->name.name, len,
+					    prev);
+		} else {
+			for (size_t j = 0; j < nfields && !prev; j++)
+				if (fields[j]->name[0] == af->name.name[0] &&
+				    !strcmp(fields[j]->name, af->name.name))
+					prev = fields[j];
+		}
 		if (prev) {
-			st_map_put(&m->field_map, af->name.name, prev);
 			psl__err(v, af->name.span, "Field \"%s\" is already "
 				 "defined on %s \"%s\".", af->name.name,
 				 container, m->name);
@@ -715,18 +751,16 @@ new_model(psl__v *v, const st_psl_block *b)
 		f->name = af->name.name;
 		f->db_name = f->name;
 		f->model = m;
-		f->pos = nfields;
+		f->pos = (uint32_t)nfields;
 		f->arity = af->type.arity;
 		f->type_name = af->type.name.name;
 		f->doc = af->doc;
 		f->ast = af;
 		f->span = af->span;
-		f->type_span = af->type.span;
 		fields[nfields++] = f;
 	}
 	m->fields = nfields ? fields : NULL;
 	m->nfields = nfields;
-	return m;
 }
 
 static st_psl_renum *
@@ -745,10 +779,12 @@ new_enum(psl__v *v, const st_psl_block *b)
 	for (size_t i = 0; i < b->nvalues; i++) {
 		const st_psl_enum_value *av = b->values[i];
 		st_psl_rvalue *rv;
+		size_t len;
 
-		if (!av->name.name || bad_ident(v, &av->name, "Enum Value"))
+		if (!av->name.name ||
+		    bad_ident(v, &av->name, "Enum Value", &len))
 			continue;
-		if (st_map_get(&seen, av->name.name)) {
+		if (st_map_getn(&seen, av->name.name, len)) {
 			psl__err(v, av->name.span, "Value \"%s\" is already "
 				 "defined on enum \"%s\".", av->name.name,
 				 e->name);
@@ -759,7 +795,7 @@ new_enum(psl__v *v, const st_psl_block *b)
 		rv->db_name = rv->name;
 		rv->doc = av->doc;
 		rv->span = av->span;
-		st_map_put(&seen, rv->name, rv);
+		st_map_putn(&seen, rv->name, len, rv);
 		st_vec_push(&vals, rv);
 	}
 	e->values = (st_psl_rvalue **)vals.items;
@@ -767,47 +803,59 @@ new_enum(psl__v *v, const st_psl_block *b)
 	return e;
 }
 
+/*
+ * The block already defined with that name (model, view, enum or
+ * composite type), or NULL.  Block names share one namespace; each kind
+ * has its map, and a name is in at most one of them.
+ */
+static const st_psl_block *
+earlier_block(psl__v *v, const char *name, size_t len)
+{
+	const st_psl_rmodel *m;
+	const st_psl_renum *e;
+
+	if ((m = st_map_getn(&v->m->model_map, name, len)))
+		return m->ast;
+	if ((e = st_map_getn(&v->m->enum_map, name, len)))
+		return e->ast;
+	return st_map_getn(&v->type_map, name, len);
+}
+
 static void
 names(psl__v *v)
 {
 	const st_psl_schema *s = v->ast;
-	st_map top;
-	st_vec models = ST_VEC_INIT(v->a), enums = ST_VEC_INIT(v->a);
+	st_vec enums = ST_VEC_INIT(v->a);
+	size_t nm = 0, ne = 0, nt = 0, nmodels = 0;
+	st_psl_rmodel **models;
 
-	st_map_init(&top, v->a);
-	{
-		size_t nm = 0, ne = 0, nt = 0;
+	for (size_t i = 0; i < s->nblocks; i++) {
+		st_psl_block_kind k = s->blocks[i]->kind;
 
-		for (size_t i = 0; i < s->nblocks; i++) {
-			st_psl_block_kind k = s->blocks[i]->kind;
-
-			nm += k == ST_PSL_MODEL || k == ST_PSL_VIEW;
-			ne += k == ST_PSL_ENUM;
-			nt += k == ST_PSL_TYPE;
-		}
-		psl__map_reserve(&top, nm + ne + nt);
-		psl__map_reserve(&v->m->model_map, nm);
-		psl__map_reserve(&v->m->enum_map, ne);
-		psl__map_reserve(&v->type_map, nt);
+		nm += k == ST_PSL_MODEL || k == ST_PSL_VIEW;
+		ne += k == ST_PSL_ENUM;
+		nt += k == ST_PSL_TYPE;
 	}
+	psl__map_reserve(&v->m->model_map, nm);
+	psl__map_reserve(&v->m->enum_map, ne);
+	psl__map_reserve(&v->type_map, nt);
+	models = nm ? st_alloc_array(v->a, nm, sizeof(*models)) : NULL;
 	for (size_t i = 0; i < s->nblocks; i++) {
 		const st_psl_block *b = s->blocks[i];
 		const st_psl_block *prev;
+		size_t len;
 
 		if (b->kind == ST_PSL_DATASOURCE || b->kind == ST_PSL_GENERATOR ||
 		    !b->name.name)
 			continue;
 		if (bad_ident(v, &b->name, b->kind == ST_PSL_VIEW ? "View"
 				: b->kind == ST_PSL_ENUM ? "Enum"
-				: b->kind == ST_PSL_TYPE ? "Composite Type" : "Model"))
+				: b->kind == ST_PSL_TYPE ? "Composite Type" : "Model",
+			      &len))
 			continue;
 		if (b->kind != ST_PSL_TYPE && reserved(v, b))
 			continue;
-		/* names are nearly always new: insert first (one probe), and
-		 * put the earlier block back on a clash */
-		prev = st_map_put(&top, b->name.name, (void *)b);
-		if (prev) {
-			st_map_put(&top, b->name.name, (void *)prev);
+		if ((prev = earlier_block(v, b->name.name, len))) {
 			psl__err(v, b->name.span, "The %s \"%s\" cannot be "
 				 "defined because a %s with that name already "
 				 "exists.", kind_word(b->kind), b->name.name,
@@ -819,27 +867,28 @@ names(psl__v *v)
 		case ST_PSL_VIEW: {
 			st_psl_rmodel *m = new_model(v, b);
 
-			st_vec_push(&models, m);
-			st_map_put(&v->m->model_map, m->name, m);
+			m->pos = nmodels;
+			models[nmodels++] = m;
+			st_map_putn(&v->m->model_map, m->name, len, m);
 			break;
 		}
 		case ST_PSL_ENUM: {
 			st_psl_renum *e = new_enum(v, b);
 
 			st_vec_push(&enums, e);
-			st_map_put(&v->m->enum_map, e->name, e);
+			st_map_putn(&v->m->enum_map, e->name, len, e);
 			break;
 		}
 		case ST_PSL_TYPE:
 			st_vec_push(&v->composites, (void *)b);
-			st_map_put(&v->type_map, b->name.name, (void *)b);
+			st_map_putn(&v->type_map, b->name.name, len, (void *)b);
 			break;
 		default:
 			break;
 		}
 	}
-	v->m->models = (st_psl_rmodel **)models.items;
-	v->m->nmodels = models.len;
+	v->m->models = nmodels ? models : NULL;
+	v->m->nmodels = nmodels;
 	v->m->enums = (st_psl_renum **)enums.items;
 	v->m->nenums = enums.len;
 }
@@ -920,16 +969,11 @@ psl__unresolved(const psl__v *v, const st_psl_rfield *f)
 	return false;
 }
 
+/* Fields of composite types must resolve too (model fields are resolved
+ * by resolve_field_type, model by model). */
 static void
-types(psl__v *v)
+composite_types(psl__v *v)
 {
-	for (size_t i = 0; i < v->m->nmodels; i++) {
-		st_psl_rmodel *m = v->m->models[i];
-
-		for (size_t j = 0; j < m->nfields; j++)
-			resolve_field_type(v, m->fields[j]);
-	}
-	/* fields of composite types must resolve too */
 	for (size_t i = 0; i < v->composites.len; i++) {
 		const st_psl_block *b = v->composites.items[i];
 
@@ -1081,6 +1125,7 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	st_vec_init(&v.relfields, v.a);
 	st_vec_init(&v.m2m, v.a);
 	st_vec_init(&v.natives, v.a);
+	st_vec_init(&v.deferred, v.a);
 	st_vec_init(&v.unresolved, v.a);
 	st_map_init(&v.type_map, v.a);
 	*out = m;
@@ -1090,11 +1135,26 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	/* Prisma 7 (the oracle) reports name, type and attribute errors
 	 * together: these phases do not stop at an earlier error. */
 	names(&v);
-	types(&v);
+	/* Phases 1 to 3 for one model at a time, while its part of the tree
+	 * is in the cache: field names, field types (all block names are
+	 * known by now), attributes.  Each phase of one model sees what it
+	 * would see in phase order: only its own fields, resolved. */
+	for (size_t i = 0; i < m->nmodels; i++) {
+		st_psl_rmodel *rm = m->models[i];
+		size_t r0 = v.relfields.len;
+
+		model_fields(&v, rm);
+		for (size_t j = 0; j < rm->nfields; j++)
+			resolve_field_type(&v, rm->fields[j]);
+		psl__attrs_model(&v, rm);
+		/* @relation of this model's relation fields: appended to
+		 * relfields by resolve_field_type */
+		for (size_t j = r0; j < v.relfields.len; j++)
+			psl__relation_read(&v, v.relfields.items[j]);
+	}
+	composite_types(&v);
 	for (size_t i = 0; i < m->nenums; i++)
 		psl__attrs_enum(&v, m->enums[i]);
-	for (size_t i = 0; i < m->nmodels; i++)
-		psl__attrs_model(&v, m->models[i]);
 	psl__relations_pair(&v);
 	/* Prisma's validation pipeline runs only on a schema without any
 	 * error so far, syntax errors included. */

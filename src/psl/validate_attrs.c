@@ -23,7 +23,7 @@ str_val(psl__v *v, const st_psl_expr *e, bool *bad)
 	if (st_psl_expr_string(e, &s, NULL))
 		return s;
 	psl__err(v, e->span, "Expected a string value, but received %s value "
-		 "`%s`.", psl__value_kind(e), e->raw);
+		 "`%s`.", psl__value_kind(e), st_psl_expr_raw(v->a, e));
 	if (bad)
 		*bad = true;
 	return NULL;
@@ -78,7 +78,7 @@ psl__str_arg(psl__v *v, const st_psl_attr *a, const char *name, size_t pos,
 	if (st_psl_expr_string(e, &s, NULL))
 		return s;
 	psl__err(v, e->span, "Expected a string value, but received %s value "
-		 "`%s`.", psl__value_kind(e), e->raw);
+		 "`%s`.", psl__value_kind(e), st_psl_expr_raw(v->a, e));
 	if (bad)
 		*bad = true;
 	return NULL;
@@ -107,16 +107,59 @@ check_args(psl__v *v, const st_psl_attr *a, const char *const *allowed)
 	}
 }
 
-static bool
-repeatable(const char *name, bool block)
+/*
+ * The attribute names the validator knows, recognised once per attribute
+ * (by first byte, then one compare) instead of by a chain of strcmp at
+ * each place that asks.
+ */
+enum akind {
+	AK_OTHER,       /* a name not below (an error where it is read) */
+	AK_DOTTED,      /* "db.VarChar": a native type */
+	AK_ID, AK_UNIQUE, AK_DEFAULT, AK_MAP, AK_UPDATED_AT, AK_IGNORE,
+	AK_RELATION, AK_SCHEMA, AK_INDEX, AK_FULLTEXT,
+};
+
+static enum akind
+attr_kind(const char *n)
 {
-	return block && (!strcmp(name, "unique") || !strcmp(name, "index") ||
-			 !strcmp(name, "fulltext"));
+	static const struct {
+		const char *name;
+		enum akind k;
+	} words[] = {
+		{ "id", AK_ID }, { "ignore", AK_IGNORE }, { "index", AK_INDEX },
+		{ "unique", AK_UNIQUE }, { "updatedAt", AK_UPDATED_AT },
+		{ "default", AK_DEFAULT }, { "map", AK_MAP },
+		{ "relation", AK_RELATION }, { "schema", AK_SCHEMA },
+		{ "fulltext", AK_FULLTEXT },
+	};
+
+	switch (n[0]) {
+	case 'i': case 'u': case 'd': case 'm': case 'r': case 's': case 'f':
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (words[i].name[0] == n[0] &&
+			    !strcmp(words[i].name, n))
+				return words[i].k;
+		break;
+	default:
+		break;
+	}
+	return strchr(n, '.') ? AK_DOTTED : AK_OTHER;
 }
 
-/* Attribute "@x" can only be defined once: reported on each copy. */
+static bool
+repeatable(enum akind k, bool block)
+{
+	return block && (k == AK_UNIQUE || k == AK_INDEX || k == AK_FULLTEXT);
+}
+
+/*
+ * Attribute "@x" can only be defined once: reported on each copy.  kinds
+ * holds attr_kind() of each name (0 for a missing name); names of one
+ * kind are the same name except for AK_OTHER and AK_DOTTED.
+ */
 static void
-duplicates(psl__v *v, st_psl_attr *const *attrs, size_t n)
+duplicates(psl__v *v, st_psl_attr *const *attrs, const unsigned char *kinds,
+	   size_t n)
 {
 	/* attribute lists are short: pairwise is cheaper than a map */
 	if (n < 2)
@@ -125,17 +168,32 @@ duplicates(psl__v *v, st_psl_attr *const *attrs, size_t n)
 		const char *k = attrs[i]->name.name;
 		bool dup = false;
 
-		if (!k || repeatable(k, attrs[i]->block))
+		if (!k || repeatable(kinds[i], attrs[i]->block))
 			continue;
 		for (size_t j = 0; j < n && !dup; j++)
 			dup = j != i && attrs[j]->name.name &&
-			      !strcmp(attrs[j]->name.name, k);
+			      kinds[j] == kinds[i] &&
+			      (kinds[i] > AK_DOTTED ||
+			       !strcmp(attrs[j]->name.name, k));
 		if (dup)
 			psl__err(v, attrs[i]->name.span, "Attribute \"@%s%s\" can "
 				 "only be defined once.", attrs[i]->block ? "@" : "",
 				 k);
 	}
 }
+
+/* attr_kind() of each attribute's name into kinds (n entries), 0 where
+ * the name is missing. */
+static void
+attr_kinds(st_psl_attr *const *attrs, size_t n, unsigned char *kinds)
+{
+	for (size_t i = 0; i < n; i++)
+		kinds[i] = attrs[i]->name.name
+			? (unsigned char)attr_kind(attrs[i]->name.name) : 0;
+}
+
+/* Attribute lists longer than this get their kinds in the arena. */
+#define KINDS_STACK 16
 
 /* ==== index field lists ==== */
 
@@ -208,12 +266,13 @@ index_field_args(psl__v *v, const st_psl_attr *a, const st_psl_expr *e,
 				   val->args.n == 1 && val->args.items[0]->value &&
 				   st_psl_expr_string(val->args.items[0]->value, &s,
 						      NULL)) {
-				xf->ops = val->raw;
+				xf->ops = st_psl_expr_raw(v->a, val);
 				xf->ops_sql = s;
 			} else {
 				psl__err(v, val->span, "Error parsing attribute "
 					 "\"@%s%s\": Invalid operator class: %s.",
-					 a->block ? "@" : "", a->name.name, val->raw);
+					 a->block ? "@" : "", a->name.name,
+					 st_psl_expr_raw(v->a, val));
 			}
 		} else {
 			psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
@@ -252,7 +311,6 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 
 		arr->kind = ST_PSL_EXPR_ARRAY;
 		arr->span = e->span;
-		arr->raw = e->raw;
 		arr->items = st_alloc(v->a, sizeof(*arr->items));
 		arr->items[0] = (st_psl_expr *)e;
 		arr->nitems = 1;
@@ -261,7 +319,7 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	if (e->kind != ST_PSL_EXPR_ARRAY) {
 		psl__err(v, e->span, "Error parsing attribute \"@@%s\": Expected "
 			 "an array of field names, but found `%s`.", a->name.name,
-			 e->raw);
+			 st_psl_expr_raw(v->a, e));
 		return false;
 	}
 	st_strbuf_init_arena(&unknown, v->a);
@@ -279,7 +337,7 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 		if (!name) {
 			psl__err(v, it->span, "Error parsing attribute \"@@%s\": "
 				 "Expected a field name, but found `%s`.",
-				 a->name.name, it->raw);
+				 a->name.name, st_psl_expr_raw(v->a, it));
 			continue;
 		}
 		f = st_psl_rmodel_field(m, name);
@@ -302,11 +360,15 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 
 				/* the suggestion names existing fields only */
 				for (size_t k = 0; fe && fe->kind ==
-				     ST_PSL_EXPR_ARRAY && k < fe->nitems; k++)
-					if (st_psl_rmodel_field(m, fe->items[k]->raw))
+				     ST_PSL_EXPR_ARRAY && k < fe->nitems; k++) {
+					const char *fk = st_psl_expr_raw(
+						v->a, fe->items[k]);
+
+					if (st_psl_rmodel_field(m, fk))
 						st_strbuf_addf(&fks, "%s%s",
 							       fks.len ? ", " : "",
-							       fe->items[k]->raw);
+							       fk);
+				}
 			}
 			continue;
 		}
@@ -351,7 +413,8 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 {
 	static const char *const allowed[] = { "map", "sort", "length",
 					       "clustered", "", NULL };
-	st_psl_rindex *ix = st_alloc(v->a, sizeof(*ix));
+	/* the index and its one field in one allocation */
+	st_psl_rindex *ix = st_alloc(v->a, sizeof(*ix) + sizeof(*ix->fields));
 	st_psl_expr *e;
 
 	ix->kind = kind;
@@ -360,7 +423,7 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 	ix->attr = a;
 	ix->span = a->span;
 	ix->nfields = 1;
-	ix->fields = st_alloc(v->a, sizeof(*ix->fields));
+	ix->fields = (st_psl_index_field *)(ix + 1);
 	ix->fields[0].field = f;
 	ix->fields[0].span = f->ast->name.span;
 	/* the usual bare @id / @unique: no argument to read */
@@ -386,28 +449,27 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 	return ix;
 }
 
-/* strcmp(n, lit) == 0, checking the first byte inline: attribute names
- * are tested against a chain of words once per attribute. */
-static inline bool
-is(const char *n, const char *lit)
-{
-	return n[0] == lit[0] && !strcmp(n, lit);
-}
-
 static void
 field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 {
 	const st_psl_field *af = f->ast;
 	bool rel = f->type == ST_PSL_T_RELATION;
+	unsigned char kbuf[KINDS_STACK], *kinds = kbuf;
 
-	duplicates(v, af->attrs, af->nattrs);
+	if (af->nattrs == 0)
+		return;
+	if (af->nattrs > KINDS_STACK)
+		kinds = st_alloc(v->a, af->nattrs);
+	attr_kinds(af->attrs, af->nattrs, kinds);
+	duplicates(v, af->attrs, kinds, af->nattrs);
 	for (size_t i = 0; i < af->nattrs; i++) {
 		const st_psl_attr *a = af->attrs[i];
 		const char *n = a->name.name;
+		enum akind k = kinds[i];
 
 		if (!n)
 			continue;
-		if (is(n, "id")) {
+		if (k == AK_ID) {
 			if (rel) {
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@id\": The field `%s` is a relation "
@@ -431,7 +493,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 			}
 			m->pk = field_index(v, m, f, a, ST_PSL_IDX_PRIMARY);
 			f->is_id = true;
-		} else if (is(n, "unique")) {
+		} else if (k == AK_UNIQUE) {
 			if (rel) {
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@unique\": The field `%s` is a relation "
@@ -443,7 +505,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 			st_vec_push(uniques, field_index(v, m, f, a,
 							 ST_PSL_IDX_UNIQUE));
 			f->is_unique = true;
-		} else if (is(n, "default")) {
+		} else if (k == AK_DEFAULT) {
 			if (rel) {
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@default\": Cannot set a default value "
@@ -451,7 +513,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 				continue;
 			}
 			psl__default(v, f, a);
-		} else if (is(n, "map")) {
+		} else if (k == AK_MAP) {
 			const char *s = psl__str_arg(v, a, "name", 0, NULL);
 
 			if (rel)
@@ -463,7 +525,7 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 			else if (!st_psl_attr_arg(a, "name", 0))
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@map\": Argument \"name\" is missing.");
-		} else if (is(n, "updatedAt")) {
+		} else if (k == AK_UPDATED_AT) {
 			if (f->type != ST_PSL_T_DATETIME)
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@updatedAt\": Fields that are marked "
@@ -475,14 +537,18 @@ field_attrs(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f, st_vec *uniques)
 					 "with @updatedAt cannot be lists.");
 			else
 				f->updated_at = true;
-		} else if (is(n, "ignore")) {
+		} else if (k == AK_IGNORE) {
 			f->ignored = true;
-		} else if (is(n, "relation")) {
+		} else if (k == AK_RELATION) {
 			if (!rel)
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@relation\": Invalid field type, not a "
 					 "relation.");
-		} else if (strchr(n, '.')) {
+			else if (!f->rel->attr)
+				/* the first @relation (as st_psl_field_attr
+				 * finds it), for psl__relation_read() */
+				f->rel->attr = a;
+		} else if (k == AK_DOTTED) {
 			if (rel || f->type == ST_PSL_T_ENUM ||
 			    f->type == ST_PSL_T_UNSUPPORTED)
 				psl__err(v, a->name.span, "Attribute not known: "
@@ -508,7 +574,7 @@ index_type(psl__v *v, const st_psl_expr *e)
 		if (st_psl_expr_is_const(e, names[i]))
 			return (st_psl_index_type)(i + 1);
 	psl__err(v, e->span, "Error parsing attribute \"@index\": Unknown index "
-		 "type: %s.", e->raw);
+		 "type: %s.", st_psl_expr_raw(v->a, e));
 	return ST_PSL_ITYPE_NONE;
 }
 
@@ -571,6 +637,8 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	ix->span = a->span;
 	check_args(v, a, kind == ST_PSL_IDX_NORMAL ? allowed_ix : allowed_id);
 	ix->name = str_val(v, ARG(0, 99), NULL);
+	if (ix->name)
+		v->any_ix_name = true;
 	ix->map = str_val(v, ARG(1, 99), NULL);
 	if ((e = ARG(2, 99)))
 		psl__err(v, e->span, "Error parsing attribute \"@@%s\": Defining "
@@ -680,7 +748,8 @@ compute_names(psl__v *v, st_psl_rmodel *m)
 {
 	for (size_t i = 0; i <= m->nindexes; i++) {
 		st_psl_rindex *ix = i < m->nindexes ? m->indexes[i] : m->pk;
-		const char **cols;
+		/* the column names, on the stack unless there are many */
+		const char *cbuf[16], **cols = cbuf;
 
 		if (!ix)
 			continue;
@@ -688,8 +757,8 @@ compute_names(psl__v *v, st_psl_rmodel *m)
 			ix->db_name = ix->map;
 			continue;
 		}
-		cols = st_alloc_array(v->a, ix->nfields ? ix->nfields : 1,
-				      sizeof(*cols));
+		if (ix->nfields > sizeof(cbuf) / sizeof(cbuf[0]))
+			cols = st_alloc_array(v->a, ix->nfields, sizeof(*cols));
 		for (size_t j = 0; j < ix->nfields; j++)
 			cols[j] = ix->fields[j].field->db_name;
 		switch (ix->kind) {
@@ -743,23 +812,26 @@ psl__attrs_model(psl__v *v, st_psl_rmodel *m)
 	 * buffer moves to the arena); m->indexes is an exact copy */
 	void *ubuf[16], *bbuf[8];
 	st_vec uniques = { ubuf, 0, 16, v->a }, blockix = { bbuf, 0, 8, v->a };
+	unsigned char kbuf[KINDS_STACK], *kinds = kbuf;
 
-	duplicates(v, b->attrs, b->nattrs);
+	if (b->nattrs > KINDS_STACK)
+		kinds = st_alloc(v->a, b->nattrs);
+	attr_kinds(b->attrs, b->nattrs, kinds);
+	duplicates(v, b->attrs, kinds, b->nattrs);
 	/* @@map, @@schema, @@ignore first: names depend on them */
 	for (size_t i = 0; i < b->nattrs; i++) {
 		const st_psl_attr *a = b->attrs[i];
-		const char *n = a->name.name;
 
-		if (!n)
+		if (!a->name.name)
 			continue;
-		if (!strcmp(n, "map")) {
+		if (kinds[i] == AK_MAP) {
 			const char *s = psl__str_arg(v, a, "name", 0, NULL);
 
 			if (s)
 				m->db_name = s;
-		} else if (!strcmp(n, "schema")) {
+		} else if (kinds[i] == AK_SCHEMA) {
 			m->schema = schema_arg(v, a);
-		} else if (!strcmp(n, "ignore")) {
+		} else if (kinds[i] == AK_IGNORE) {
 			m->ignored = true;
 		}
 	}
@@ -770,17 +842,17 @@ psl__attrs_model(psl__v *v, st_psl_rmodel *m)
 	for (size_t i = 0; i < b->nattrs; i++) {
 		const st_psl_attr *a = b->attrs[i];
 		const char *n = a->name.name;
+		enum akind k = kinds[i];
 
-		if (!n || !strcmp(n, "map") || !strcmp(n, "schema") ||
-		    !strcmp(n, "ignore"))
+		if (!n || k == AK_MAP || k == AK_SCHEMA || k == AK_IGNORE)
 			continue;
-		if (!strcmp(n, "id"))
+		if (k == AK_ID)
 			block_index(v, m, a, ST_PSL_IDX_PRIMARY, &blockix);
-		else if (!strcmp(n, "unique"))
+		else if (k == AK_UNIQUE)
 			block_index(v, m, a, ST_PSL_IDX_UNIQUE, &blockix);
-		else if (!strcmp(n, "index"))
+		else if (k == AK_INDEX)
 			block_index(v, m, a, ST_PSL_IDX_NORMAL, &blockix);
-		else if (!strcmp(n, "fulltext"))
+		else if (k == AK_FULLTEXT)
 			psl__err(v, a->span, "Error parsing attribute "
 				 "\"@@fulltext\": Defining fulltext indexes is "
 				 "not supported with the current connector.");
@@ -805,8 +877,14 @@ psl__attrs_model(psl__v *v, st_psl_rmodel *m)
 void
 psl__native_later(psl__v *v, st_psl_rfield *f, const st_psl_attr *a)
 {
+	st_psl_native *n;
+
+	/* decoded now, while a is in the cache; reported in phase 5 */
+	v->defer = true;
+	n = psl__native(v, f, a);
+	v->defer = false;
 	st_vec_push(&v->natives, f);
-	st_vec_push(&v->natives, (void *)a);
+	st_vec_push(&v->natives, n);
 }
 
 void
@@ -814,9 +892,18 @@ psl__attrs_late(psl__v *v)
 {
 	const st_psl_model *mm = v->m;
 
-	for (size_t i = 0; i + 1 < v->natives.len; i += 2)
-		psl__native(v, v->natives.items[i], v->natives.items[i + 1]);
-	for (size_t i = 0; i < mm->nmodels; i++) {
+	for (size_t i = 0; i < v->deferred.len; i++) {
+		const psl__defer_msg *d = v->deferred.items[i];
+
+		psl__err(v, d->span, "%s", d->msg);
+	}
+	for (size_t i = 0; i + 1 < v->natives.len; i += 2) {
+		st_psl_rfield *f = v->natives.items[i];
+
+		f->native = v->natives.items[i + 1];
+	}
+	/* custom names (name: "x") come from block attributes only */
+	for (size_t i = 0; v->any_ix_name && i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
 
 		for (size_t j = 0; j <= m->nindexes; j++) {
@@ -843,8 +930,12 @@ psl__attrs_enum(psl__v *v, st_psl_renum *e)
 {
 	const st_psl_block *b = e->ast;
 	size_t k = 0;
+	unsigned char kbuf[KINDS_STACK], *kinds = kbuf;
 
-	duplicates(v, b->attrs, b->nattrs);
+	if (b->nattrs > KINDS_STACK)
+		kinds = st_alloc(v->a, b->nattrs);
+	attr_kinds(b->attrs, b->nattrs, kinds);
+	duplicates(v, b->attrs, kinds, b->nattrs);
 	for (size_t i = 0; i < b->nattrs; i++) {
 		const st_psl_attr *a = b->attrs[i];
 		const char *n = a->name.name;
@@ -872,7 +963,10 @@ psl__attrs_enum(psl__v *v, st_psl_renum *e)
 		    av->span.start != rv->span.start)
 			continue;
 		k++;
-		duplicates(v, av->attrs, av->nattrs);
+		kinds = av->nattrs > KINDS_STACK ? st_alloc(v->a, av->nattrs)
+						 : kbuf;
+		attr_kinds(av->attrs, av->nattrs, kinds);
+		duplicates(v, av->attrs, kinds, av->nattrs);
 		for (size_t j = 0; j < av->nattrs; j++) {
 			const st_psl_attr *a = av->attrs[j];
 

@@ -109,10 +109,10 @@ literal(psl__v *v, st_psl_rfield *f, const st_psl_expr *e,
 	}
 	if (f->type == ST_PSL_T_ENUM)
 		psl__err(v, e->span, DEFERR "Expected an enum value, but found "
-			 "`%s`.", e->raw);
+			 "`%s`.", st_psl_expr_raw(v->a, e));
 	else
 		psl__err(v, e->span, DEFERR "Expected a %s value, but found `%s`.",
-			 type_word(f), e->raw);
+			 type_word(f), st_psl_expr_raw(v->a, e));
 	return false;
 }
 

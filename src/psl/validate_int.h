@@ -14,6 +14,9 @@
  *   5. checks     unique criteria, fields/references, one-to-one,
  *                 constraint names, database names, composite types
  * The datasource and generators are checked independently (always).
+ * Phases 1 to 3 run model by model (block names first), each model's
+ * part of the tree read once while it is in the cache; a check Prisma
+ * makes in phase 5 may run earlier with its errors deferred (v->defer).
  */
 #ifndef ST_PSL_VALIDATE_INT_H
 #define ST_PSL_VALIDATE_INT_H
@@ -36,11 +39,26 @@ typedef struct psl__v {
 	st_map type_map;     /* composite type name -> block */
 	st_vec relfields;    /* st_psl_rfield * with T_RELATION */
 	st_vec m2m;          /* st_psl_m2m * */
-	st_map relgroups;    /* "A\x1fB\x1fname" -> st_vec * of rfields */
-	st_vec **relgroup_of; /* relfields[i]'s group in relgroups */
-	st_vec natives;      /* (rfield, @db.X attr) pairs, checked in phase 5 */
+	/* validate_relations.c: relfields holds the relation fields model
+	 * by model, those of models[k] at [rel_first[k], rel_first[k + 1]).
+	 * The fields of one model with the same related model and relation
+	 * name (none and "" alike) form a group: relgroup[i] is the index
+	 * of the first field of relfields[i]'s group, relgroup_len[j] the
+	 * size of the group that field j leads. */
+	size_t *rel_first;
+	size_t *relgroup;
+	size_t *relgroup_len;
+	st_vec natives;      /* (rfield, st_psl_native * or NULL) pairs: @db.X
+	                      * decoded in phase 3, set on the field in 5 */
+	/* While set, psl__err() keeps errors in `deferred` (psl__defer_msg
+	 * records, in order) instead of reporting them: for checks that
+	 * Prisma makes in phase 5, done while their part of the tree is in
+	 * the cache (native types). */
+	bool defer;
+	st_vec deferred;
 	st_vec unresolved;   /* rfields whose type is unknown (an error) */
 	bool any_schema;     /* names.c: some model/enum has a @@schema */
+	bool any_ix_name;    /* some @@id/@@unique/@@index has a name: */
 	/* native_types.c: the last few "SQL(args)" texts made, for reuse by
 	 * fields with the same type and arguments */
 	struct {
@@ -51,6 +69,11 @@ typedef struct psl__v {
 	} nat_cache[8];
 	unsigned nat_next;
 } psl__v;
+
+typedef struct psl__defer_msg {
+	st_span span;
+	const char *msg;
+} psl__defer_msg;
 
 /* Reports an error / warning (code P1012) at span. */
 void psl__err(psl__v *v, st_span span, const char *fmt, ...)
@@ -64,9 +87,6 @@ const char *psl__key(psl__v *v, const char *a, const char *b, const char *c);
 /* The same key written into buf (size bytes): its length, or (size_t)-1
  * when it does not fit. */
 size_t psl__keybuf(char *buf, size_t size, const char *a, const char *b,
-		   const char *c);
-/* st_map_get(m, psl__key(v, a, b, c)) without keeping the key. */
-void *psl__key_get(const st_map *m, const char *a, const char *b,
 		   const char *c);
 
 /* Sizes m (still empty) for n keys, so filling it never rehashes; the
@@ -86,7 +106,8 @@ bool psl__unresolved(const psl__v *v, const st_psl_rfield *f);
 void psl__attrs_model(psl__v *v, st_psl_rmodel *m);
 void psl__attrs_enum(psl__v *v, st_psl_renum *e);
 /* Phase 5 part of the attributes (Prisma's validation pipeline): native
- * types noted by psl__native_later, custom names that are field names. */
+ * types (decoded by psl__native_later in phase 3, their errors deferred),
+ * custom names that are field names. */
 void psl__native_later(psl__v *v, st_psl_rfield *f, const st_psl_attr *a);
 void psl__attrs_late(psl__v *v);
 /* A string argument value; reports "Expected a string value" otherwise. */
@@ -96,12 +117,16 @@ const char *psl__str_arg(psl__v *v, const st_psl_attr *a, const char *name,
 /* validate_defaults.c: decodes @default for field f (phase 3) */
 void psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a);
 
-/* validate_relations.c: pairing (phase 4) and checks (phase 5) */
+/* validate_relations.c: @relation of a relation field (phase 3, after
+ * the field's attributes), pairing (phase 4) and checks (phase 5) */
+void psl__relation_read(psl__v *v, st_psl_rfield *f);
 void psl__relations_pair(psl__v *v);
 void psl__relations_check(psl__v *v);
 
-/* native_types.c: resolves @db.X on f (phase 3) */
-void psl__native(psl__v *v, st_psl_rfield *f, const st_psl_attr *a);
+/* native_types.c: decodes @db.X on f: the native type, or NULL after
+ * reporting why not */
+st_psl_native *psl__native(psl__v *v, const st_psl_rfield *f,
+			   const st_psl_attr *a);
 
 /* names.c: constraint namespaces and database name clashes (phase 5) */
 void psl__names_check(psl__v *v);

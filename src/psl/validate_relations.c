@@ -4,6 +4,7 @@
  * 1:1 / 1:n / implicit m:n and the side that holds the foreign key, and
  * Prisma's checks on them (phase 5).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "psl/validate_int.h"
@@ -21,7 +22,8 @@ action(psl__v *v, const st_psl_expr *e)
 	for (size_t i = 0; i < 5; i++)
 		if (st_psl_expr_is_const(e, names[i]))
 			return (st_psl_action)(i + 1);
-	psl__err(v, e->span, RELERR "Invalid referential action: `%s`", e->raw);
+	psl__err(v, e->span, RELERR "Invalid referential action: `%s`",
+		 st_psl_expr_raw(v->a, e));
 	return ST_PSL_ACT_UNSET;
 }
 
@@ -37,7 +39,7 @@ field_list(psl__v *v, const st_psl_expr *e, st_psl_rmodel *m, bool refs,
 	*n = 0;
 	if (e->kind != ST_PSL_EXPR_ARRAY) {
 		psl__err(v, e->span, RELERR "Expected an array of field names, "
-			 "but found `%s`.", e->raw);
+			 "but found `%s`.", st_psl_expr_raw(v->a, e));
 		return NULL;
 	}
 	st_strbuf_init_arena(&unknown, v->a);
@@ -49,7 +51,7 @@ field_list(psl__v *v, const st_psl_expr *e, st_psl_rmodel *m, bool refs,
 
 		if (!f || f->type == ST_PSL_T_RELATION) {
 			st_strbuf_addf(&unknown, "%s%s", nunknown++ ? ", " : "",
-				       it->raw);
+				       st_psl_expr_raw(v->a, it));
 			continue;
 		}
 		out[(*n)++] = f;
@@ -71,21 +73,21 @@ field_list(psl__v *v, const st_psl_expr *e, st_psl_rmodel *m, bool refs,
 	return out;
 }
 
-/* Reads the @relation attribute of f into f->rel (no pairing yet). */
-static void
-read_relation(psl__v *v, st_psl_rfield *f)
+/* Reads the @relation attribute of f into f->rel (no pairing yet), but
+ * for `references` (read_references()). */
+void
+psl__relation_read(psl__v *v, st_psl_rfield *f)
 {
 	static const char *const known[] = { "name", "fields", "references",
 					     "onDelete", "onUpdate", "map", NULL };
 	st_psl_rrel *r = f->rel;
-	const st_psl_attr *a = st_psl_field_attr(f->ast, "relation");
+	/* the first @relation: noted by the attribute pass (phase 3) */
+	const st_psl_attr *a = r->attr;
 	st_psl_expr *e;
-	size_t nrefs = 0;
 
 	r->span = f->span;
 	if (!a)
 		return;
-	r->attr = a;
 	r->span = a->span;
 	/* one pass over the arguments: the first of each known name, as
 	 * st_psl_attr_arg finds it */
@@ -124,7 +126,7 @@ read_relation(psl__v *v, st_psl_rfield *f)
 		} else {
 			psl__err(v, e->span, "Expected a string value, but "
 				 "received %s value `%s`.", psl__value_kind(e),
-				 e->raw);
+				 st_psl_expr_raw(v->a, e));
 		}
 	}
 	if ((e = named[5] ? named[5]->value : NULL)) {
@@ -135,12 +137,14 @@ read_relation(psl__v *v, st_psl_rfield *f)
 		else
 			psl__err(v, e->span, "Expected a string value, but "
 				 "received %s value `%s`.", psl__value_kind(e),
-				 e->raw);
+				 st_psl_expr_raw(v->a, e));
 	}
 	if ((e = named[3] ? named[3]->value : NULL))
 		r->on_delete = action(v, e);
 	if ((e = named[4] ? named[4]->value : NULL))
 		r->on_update = action(v, e);
+	r->fields_arg = named[1] ? named[1]->value : NULL;
+	r->references_arg = named[2] ? named[2]->value : NULL;
 	if ((e = named[1] ? named[1]->value : NULL)) {
 		r->fields = field_list(v, e, f->model, false, &r->nfields);
 		if (!r->fields) {
@@ -148,19 +152,6 @@ read_relation(psl__v *v, st_psl_rfield *f)
 			r->nfields = 0;
 		}
 		r->holds_fk = true;
-	}
-	if ((e = named[2] ? named[2]->value : NULL)) {
-		r->references = field_list(v, e, r->related, true, &nrefs);
-		if (!r->references) {
-			r->references = st_alloc(v->a, sizeof(*r->references));
-			nrefs = 0;
-		}
-		r->nreferences = nrefs;
-		r->holds_fk = true;
-		if (!(named[1] ? named[1]->value : NULL))
-			r->nfields = 0;
-		else if (nrefs < r->nfields)
-			r->nfields = nrefs;
 	}
 	return;
 generic:
@@ -173,7 +164,7 @@ generic:
 		} else {
 			psl__err(v, e->span, "Expected a string value, but "
 				 "received %s value `%s`.", psl__value_kind(e),
-				 e->raw);
+				 st_psl_expr_raw(v->a, e));
 		}
 	}
 	r->map = psl__str_arg(v, a, "map", 99, NULL);
@@ -181,6 +172,8 @@ generic:
 		r->on_delete = action(v, e);
 	if ((e = st_psl_attr_arg(a, "onUpdate", 99)))
 		r->on_update = action(v, e);
+	r->fields_arg = st_psl_attr_arg(a, "fields", 99);
+	r->references_arg = st_psl_attr_arg(a, "references", 99);
 	if ((e = st_psl_attr_arg(a, "fields", 99))) {
 		r->fields = field_list(v, e, f->model, false, &r->nfields);
 		if (!r->fields) {
@@ -189,31 +182,35 @@ generic:
 		}
 		r->holds_fk = true;
 	}
-	if ((e = st_psl_attr_arg(a, "references", 99))) {
-		r->references = field_list(v, e, r->related, true, &nrefs);
-		if (!r->references) {
-			r->references = st_alloc(v->a, sizeof(*r->references));
-			nrefs = 0;
-		}
-		r->nreferences = nrefs;
-		r->holds_fk = true;
-		/* nfields stays the count of `fields`; a mismatch is an error
-		 * (phase 5) and the shorter count is what both arrays hold */
-		if (!st_psl_attr_arg(a, "fields", 99))
-			r->nfields = 0;
-		else if (nrefs < r->nfields)
-			r->nfields = nrefs;
+}
+
+/* The `references` of f's @relation: fields of the related model, so
+ * read once every model has its fields (phase 4). */
+static void
+read_references(psl__v *v, st_psl_rfield *f)
+{
+	st_psl_rrel *r = f->rel;
+	size_t nrefs = 0;
+
+	if (!r->references_arg)
+		return;
+	r->references = field_list(v, r->references_arg, r->related, true,
+				   &nrefs);
+	if (!r->references) {
+		r->references = st_alloc(v->a, sizeof(*r->references));
+		nrefs = 0;
 	}
+	r->nreferences = nrefs;
+	r->holds_fk = true;
+	/* nfields stays the count of `fields`; a mismatch is an error
+	 * (phase 5) and the shorter count is what both arrays hold */
+	if (!r->fields_arg)
+		r->nfields = 0;
+	else if (nrefs < r->nfields)
+		r->nfields = nrefs;
 }
 
 /* ==== pairing ==== */
-
-static const char *
-group_key(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b,
-	  const char *name)
-{
-	return psl__key(v, a->name, b->name, name ? name : "");
-}
 
 static const char *
 default_name(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b)
@@ -262,9 +259,10 @@ classify(psl__v *v, st_psl_rfield *f)
 		return;
 	}
 	b = back->rel;
-	if (!r->name) {
-		r->name = default_name(v, f->model, back->model);
-	}
+	/* the two sides have the same default name: made once */
+	if (!r->name)
+		r->name = b->name && !b->name_explicit ? b->name
+			: default_name(v, f->model, back->model);
 	if (f->arity == ST_PSL_LIST && back->arity == ST_PSL_LIST) {
 		r->kind = ST_PSL_REL_MANY_TO_MANY;
 		if (!b->m2m && !r->m2m) {
@@ -302,12 +300,13 @@ fk_details(psl__v *v, st_psl_rfield *f)
 {
 	st_psl_rrel *r = f->rel;
 	bool optional = false;
-	const char **cols;
+	/* the column names, on the stack unless there are many */
+	const char *cbuf[16], **cols = cbuf;
 
 	if (!r->holds_fk || r->kind == ST_PSL_REL_MANY_TO_MANY)
 		return;
-	cols = st_alloc_array(v->a, r->nfields ? r->nfields : 1,
-			      sizeof(*cols));
+	if (r->nfields > sizeof(cbuf) / sizeof(cbuf[0]))
+		cols = st_alloc_array(v->a, r->nfields, sizeof(*cols));
 	for (size_t i = 0; i < r->nfields; i++) {
 		cols[i] = r->fields[i]->db_name;
 		if (r->fields[i]->arity != ST_PSL_REQUIRED)
@@ -320,64 +319,134 @@ fk_details(psl__v *v, st_psl_rfield *f)
 		: st_psl_name_fk(v->a, f->model->db_name, cols, r->nfields);
 }
 
+/* One relation field for pairing: its related model (by position), its
+ * relation name (none and "" alike) and its index in relfields. */
+typedef struct relkey {
+	size_t to;
+	const char *name;
+	size_t i;
+} relkey;
+
+static int
+cmp_relkey_name(const relkey *x, size_t to, const char *name)
+{
+	if (x->to != to)
+		return x->to < to ? -1 : 1;
+	return strcmp(x->name, name);
+}
+
+static int
+cmp_relkey(const void *a, const void *b)
+{
+	const relkey *x = a, *y = b;
+	int c = cmp_relkey_name(x, y->to, y->name);
+
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* First key in k[0..n) not below (to, name). */
+static size_t
+lower_bound(const relkey *k, size_t n, size_t to, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_relkey_name(&k[mid], to, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Pairs relation fields.  The fields of one model with the same related
+ * model and relation name form a group; a field of A pointing to B pairs
+ * with the field of B pointing to A that has the same name when both are
+ * alone in their groups, and the two fields of a self-relation group of
+ * two pair with each other.  Each model's relation fields are sorted by
+ * (related model, name), so groups are runs and the other side is found
+ * by binary search: no keys to build or hash, and no quadratic cost for
+ * a model with very many relations.
+ */
 void
 psl__relations_pair(psl__v *v)
 {
-	/* each field's own group, so pairing looks up only the other side */
-	st_vec **groups = st_alloc_array(v->a, v->relfields.len + 1,
-					 sizeof(*groups));
+	size_t n = v->relfields.len, nm = v->m->nmodels, nn = n ? n : 1;
+	st_psl_rfield **rf = (st_psl_rfield **)v->relfields.items;
+	size_t *first = st_alloc_array(v->a, nm + 1, sizeof(*first));
+	size_t *lead = st_alloc_array(v->a, nn, sizeof(*lead));
+	size_t *len = st_alloc_array(v->a, nn, sizeof(*len));
+	size_t *at = st_alloc_array(v->a, nn, sizeof(*at));
+	relkey *keys = st_alloc_array(v->a, nn, sizeof(*keys));
+	size_t k = 0;
 
-	st_map_init(&v->relgroups, v->a);
-	psl__map_reserve(&v->relgroups, v->relfields.len);
-	for (size_t i = 0; i < v->relfields.len; i++) {
-		st_psl_rfield *f = v->relfields.items[i];
-		const char *k;
-		st_vec *g, *prev;
-
-		read_relation(v, f);
-		k = group_key(v, f->model, f->rel->related, f->rel->name);
-		/* keys are nearly always new: insert first (one probe), and
-		 * put the earlier group back when there was one */
-		/* a group is mostly one or two fields: room for two in the
-		 * same block */
-		g = st_alloc(v->a, sizeof(*g) + 2 * sizeof(void *));
-		g->items = (void **)(g + 1);
-		g->len = 0;
-		g->cap = 2;
-		g->arena = v->a;
-		if ((prev = st_map_put(&v->relgroups, k, g))) {
-			st_map_put(&v->relgroups, k, prev);
-			g = prev;
-		}
-		st_vec_push(g, f);
-		groups[i] = g;
+	/* types() collected relfields model by model, fields in order */
+	for (size_t i = 0; i < nm; i++) {
+		first[i] = k;
+		while (k < n && rf[k]->model == v->m->models[i])
+			k++;
 	}
-	for (size_t i = 0; i < v->relfields.len; i++) {
-		st_psl_rfield *f = v->relfields.items[i];
-		st_psl_rmodel *a = f->model, *b = f->rel->related;
-		st_vec *mine = groups[i];
+	first[nm] = n;
+	for (size_t i = 0; i < n; i++) {
+		const st_psl_rrel *r = rf[i]->rel;
 
-		if (f->rel->back)
+		read_references(v, rf[i]);
+		keys[i].to = r->related->pos;
+		keys[i].name = r->name ? r->name : "";
+		keys[i].i = i;
+	}
+	for (size_t m = 0; m < nm; m++) {
+		size_t s = first[m], e = first[m + 1];
+
+		if (e - s > 1)
+			qsort(keys + s, e - s, sizeof(*keys), cmp_relkey);
+		/* runs of equal (to, name) are the groups, each led by its
+		 * first field */
+		for (size_t p = s; p < e; p++) {
+			size_t i = keys[p].i;
+			bool start = p == s || cmp_relkey_name(&keys[p - 1],
+					keys[p].to, keys[p].name) != 0;
+
+			at[i] = p;
+			lead[i] = start ? i : lead[keys[p - 1].i];
+			len[lead[i]]++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		st_psl_rfield *f = rf[i];
+		const st_psl_rmodel *a = f->model, *b = f->rel->related;
+		const char *name = keys[at[i]].name;
+		size_t g = lead[i], p, bs, be;
+
+		if (f->rel->back || len[g] != (a == b ? 2 : 1))
 			continue;
 		if (a == b) {
-			if (mine->len == 2)
-				pair(mine->items[0], mine->items[1]);
-		} else {
-			st_vec *theirs = psl__key_get(&v->relgroups, b->name,
-						      a->name, f->rel->name
-						      ? f->rel->name : "");
-
-			if (mine->len == 1 && theirs && theirs->len == 1)
-				pair(f, theirs->items[0]);
+			/* the group's two keys are side by side */
+			pair(rf[g], rf[keys[at[g] + 1].i]);
+			continue;
 		}
+		/* B's group for A and this name: paired when it is one field */
+		bs = first[b->pos];
+		be = first[b->pos + 1];
+		p = bs + lower_bound(keys + bs, be - bs, a->pos, name);
+		if (p < be && !cmp_relkey_name(&keys[p], a->pos, name) &&
+		    len[keys[p].i] == 1)
+			pair(f, rf[keys[p].i]);
 	}
-	v->relgroup_of = groups;
-	for (size_t i = 0; i < v->relfields.len; i++)
-		classify(v, v->relfields.items[i]);
+	v->rel_first = first;
+	v->relgroup = lead;
+	v->relgroup_len = len;
+	for (size_t i = 0; i < n; i++)
+		classify(v, rf[i]);
 	/* the FK side of 1:n is the non-list side; of 1:1 the side with
 	 * fields/references */
-	for (size_t i = 0; i < v->relfields.len; i++) {
-		st_psl_rfield *f = v->relfields.items[i];
+	for (size_t i = 0; i < n; i++) {
+		st_psl_rfield *f = rf[i];
 
 		if (f->rel->kind == ST_PSL_REL_MANY_TO_MANY)
 			f->rel->holds_fk = false;
@@ -390,32 +459,40 @@ psl__relations_pair(psl__v *v)
 
 /* ==== phase 5 checks ==== */
 
+/* The fields of the group led by relfields[g], in order. */
 static void
-names_list(st_strbuf *sb, st_vec *g)
+names_list(psl__v *v, st_strbuf *sb, size_t g)
 {
-	for (size_t i = 0; i < g->len; i++) {
-		st_psl_rfield *f = g->items[i];
+	const st_psl_rfield *f = v->relfields.items[g];
+	size_t end = v->rel_first[f->model->pos + 1], n = v->relgroup_len[g];
 
+	for (size_t j = g, i = 0; j < end; j++) {
+		if (v->relgroup[j] != g)
+			continue;
+		f = v->relfields.items[j];
 		if (i)
-			st_strbuf_adds(sb, i + 1 == g->len ? " and " : ", ");
+			st_strbuf_adds(sb, i + 1 == n ? " and " : ", ");
 		st_strbuf_addf(sb, "`%s`", f->name);
+		i++;
 	}
 }
 
-/* Prisma stops validating after the first ambiguity. */
+/* Prisma stops validating after the first ambiguity.  i: f's index in
+ * relfields. */
 static bool
-ambiguity(psl__v *v, st_psl_rfield *f, st_vec *g)
+ambiguity(psl__v *v, st_psl_rfield *f, size_t i)
 {
 	st_psl_rmodel *a = f->model, *b = f->rel->related;
 	const char *explicit_name = f->rel->name_explicit ? f->rel->name : NULL;
 	st_strbuf sb;
 	const char *what = a->is_view ? "view" : "model";
+	size_t g = v->relgroup[i], n = v->relgroup_len[g];
 
-	if (!g || g->len < 2 || (a == b && explicit_name && g->len == 2))
+	if (n < 2 || (a == b && explicit_name && n == 2))
 		return false;
 	st_strbuf_init_arena(&sb, v->a);
-	names_list(&sb, g);
-	if (a == b && !explicit_name && g->len == 2)
+	names_list(v, &sb, g);
+	if (a == b && !explicit_name && n == 2)
 		psl__err(v, f->span, "Error validating %s \"%s\": Ambiguous self "
 			 "relation detected. The fields %s in model `%s` both refer "
 			 "to `%s`. If they are part of the same relation add the "
@@ -480,10 +557,17 @@ join_names(st_strbuf *sb, st_psl_rfield *const *fs, size_t n)
 		st_strbuf_addf(sb, "%s%s", i ? ", " : "", fs[i]->name);
 }
 
+/* Whether f's @relation has a `fields` / `references` value. */
 static bool
-has_arg(const st_psl_rfield *f, const char *name)
+has_fields(const st_psl_rfield *f)
 {
-	return f->rel->attr && st_psl_attr_arg(f->rel->attr, name, 99);
+	return f->rel->fields_arg != NULL;
+}
+
+static bool
+has_refs(const st_psl_rfield *f)
+{
+	return f->rel->references_arg != NULL;
 }
 
 /* Checks on the side that holds the foreign key (1:1 and 1:n). */
@@ -492,8 +576,7 @@ check_fk_side(psl__v *v, st_psl_rfield *f)
 {
 	st_psl_rrel *r = f->rel;
 	const st_psl_attr *a = r->attr;
-	st_psl_expr *fe = a ? st_psl_attr_arg(a, "fields", 99) : NULL;
-	st_psl_expr *re = a ? st_psl_attr_arg(a, "references", 99) : NULL;
+	const st_psl_expr *fe = r->fields_arg, *re = r->references_arg;
 	size_t nf = fe && fe->kind == ST_PSL_EXPR_ARRAY ? fe->nitems : 0;
 	size_t nr = re && re->kind == ST_PSL_EXPR_ARRAY ? re->nitems : 0;
 	size_t nref = r->nreferences;
@@ -623,12 +706,12 @@ check_pair(psl__v *v, st_psl_rfield *f)
 					 bf->model->name, bad->name);
 			}
 		}
-		if (has_arg(f, "references"))
+		if (has_refs(f))
 			psl__err(v, f->span, RELERR "Implicit many-to-many "
 				 "relation should not have references argument "
 				 "defined. Either remove it, or change the relation "
 				 "to one-to-many.");
-		if (has_arg(f, "fields"))
+		if (has_fields(f))
 			psl__err(v, f->span, RELERR "Implicit many-to-many "
 				 "relation should not have fields argument "
 				 "defined. Either remove it, or change the relation "
@@ -641,7 +724,7 @@ check_pair(psl__v *v, st_psl_rfield *f)
 	}
 	if (r->kind == ST_PSL_REL_ONE_TO_MANY) {
 		if (f->arity == ST_PSL_LIST) {
-			if (has_arg(f, "fields") || has_arg(f, "references"))
+			if (has_fields(f) || has_refs(f))
 				psl__err(v, f->span, RELERR "The relation field "
 					 "`%s` on Model `%s` must not specify the "
 					 "`fields` or `references` argument in the "
@@ -666,9 +749,9 @@ check_pair(psl__v *v, st_psl_rfield *f)
 	}
 	/* one-to-one */
 	{
-		bool mine = has_arg(f, "fields") || has_arg(f, "references");
-		bool theirs = has_arg(back, "fields") ||
-			      has_arg(back, "references");
+		bool mine = has_fields(f) || has_refs(f);
+		bool theirs = has_fields(back) ||
+			      has_refs(back);
 
 		if (mine && theirs) {
 			/* Prisma names the pair in one order on both fields */
@@ -678,7 +761,7 @@ check_pair(psl__v *v, st_psl_rfield *f)
 			const st_psl_rfield *y = fwd ? f : back;
 			const st_psl_rfield *x = fwd ? back : f;
 
-			if (has_arg(f, "references") && has_arg(back, "references"))
+			if (has_refs(f) && has_refs(back))
 				psl__err(v, f->span, RELERR "The relation fields "
 					 "`%s` on Model `%s` and `%s` on Model `%s` "
 					 "both provide the `references` argument in "
@@ -686,7 +769,7 @@ check_pair(psl__v *v, st_psl_rfield *f)
 					 "provide it only on one of the two fields.",
 					 y->name, y->model->name, x->name,
 					 x->model->name);
-			if (has_arg(f, "fields") && has_arg(back, "fields"))
+			if (has_fields(f) && has_fields(back))
 				psl__err(v, f->span, RELERR "The relation fields "
 					 "`%s` on Model `%s` and `%s` on Model `%s` "
 					 "both provide the `fields` argument in the "
@@ -737,9 +820,11 @@ void
 psl__relations_check(psl__v *v)
 {
 	for (size_t i = 0; i < v->relfields.len; i++)
-		/* the field's group: the one keyed by its models and explicit
-		 * name, as paired */
-		if (ambiguity(v, v->relfields.items[i], v->relgroup_of[i]))
+		/* the field's group: its model's fields with the same related
+		 * model and name, as paired; only a group of two or more can
+		 * be ambiguous (known without reading the field) */
+		if (v->relgroup_len[v->relgroup[i]] > 1 &&
+		    ambiguity(v, v->relfields.items[i], i))
 			return;
 	for (size_t i = 0; i < v->relfields.len; i++) {
 		st_psl_rfield *f = v->relfields.items[i];

@@ -361,14 +361,15 @@ st_destructive_check(st_ctx *cx, const st_diff_result *m,
 			break;
 		}
 		case ST_STEP_ALTER_ENUM: {
+			const st_vec *dropped = &s->alter_enum->dropped_values;
 			st_strbuf vals;
 
-			if (!s->dropped_values.len)
+			if (!dropped->len)
 				break;
 			st_strbuf_init_arena(&vals, cx->arena);
-			for (size_t j = 0; j < s->dropped_values.len; j++)
+			for (size_t j = 0; j < dropped->len; j++)
 				st_strbuf_addf(&vals, "%s%s", j ? "," : "",
-					       (const char *)s->dropped_values.items[j]);
+					       (const char *)dropped->items[j]);
 			add(k, ST_CHECK_ENUM_VALUES_REMOVED, false, idx,
 			    s->enum_next->name, s->enum_next->ns, NULL,
 			    F("[%s]", vals.buf),

@@ -16,6 +16,7 @@
 typedef struct table_pair {
 	st_table *prev, *next;
 	st_vec cols;   /* col_pair *, sorted by column name */
+	struct col_pair **by_prev_pos;  /* prev column position -> its pair */
 } table_pair;
 
 typedef struct col_pair {
@@ -28,8 +29,11 @@ typedef struct differ {
 	st_ctx *cx;
 	const st_schema *from, *to;
 	st_vec pairs;        /* table_pair *: previous order, then new tables */
+	table_pair **by_prev_id;  /* from's table id -> its pair, or NULL */
 	st_vec steps;
-	st_map colpairs;     /* "prevtableid:prevpos" -> col_pair * */
+	st_step *pool;       /* unused steps of the last chunk (push_step) */
+	size_t pool_left;
+	size_t ndrop_index;  /* DropIndex steps (apply_partial_order) */
 } differ;
 
 static int
@@ -43,13 +47,19 @@ cmp_col_name(const void *a, const void *b)
 static st_step *
 push_step(differ *d, st_step_kind kind)
 {
-	st_step *s = st_alloc(d->cx->arena, sizeof(*s));
+	st_step *s;
 
+	/* a diff from nothing has several steps per table: in chunks */
+	if (!d->pool_left) {
+		d->pool_left = 256;
+		d->pool = st_alloc_array(d->cx->arena, d->pool_left, sizeof(*s));
+	}
+	s = d->pool++;
+	d->pool_left--;
 	s->kind = kind;
-	st_vec_init(&s->created_values, d->cx->arena);
-	st_vec_init(&s->dropped_values, d->cx->arena);
-	st_vec_init(&s->default_usages, d->cx->arena);
-	st_vec_init(&s->changes, d->cx->arena);
+	if (kind == ST_STEP_DROP_INDEX)
+		d->ndrop_index++;
+	/* the lists of AlterEnum and AlterTable are set by their makers */
 	st_vec_push(&d->steps, s);
 	return s;
 }
@@ -57,7 +67,7 @@ push_step(differ *d, st_step_kind kind)
 static bool
 table_ignored(const st_table *t)
 {
-	return !strcmp(t->name, "_prisma_migrations");
+	return t->name[0] == '_' && !strcmp(t->name, "_prisma_migrations");
 }
 
 static void
@@ -69,6 +79,7 @@ pair_columns(differ *d, table_pair *tp)
 	st_column **nv = st_alloc_array(a, nn ? nn : 1, sizeof(*nv));
 	size_t i = 0, j = 0;
 
+	tp->by_prev_pos = st_alloc_array(a, np ? np : 1, sizeof(*tp->by_prev_pos));
 	memcpy(pv, tp->prev->columns.items, np * sizeof(*pv));
 	memcpy(nv, tp->next->columns.items, nn * sizeof(*nv));
 	qsort(pv, np, sizeof(*pv), cmp_col_name);
@@ -87,21 +98,26 @@ pair_columns(differ *d, table_pair *tp)
 			cp->next = nv[j++];
 			cp->changes = st__column_changes(cp->prev, cp->next,
 							 &cp->type_change);
-			st_map_put(&d->colpairs,
-				   st_strfmt(a, "%d:%d", cp->prev->table->id,
-					     cp->prev->pos), cp);
+			tp->by_prev_pos[cp->prev->pos] = cp;
 		}
 		st_vec_push(&tp->cols, cp);
 	}
 }
 
+/* The pair of a column of the old side that is in both, or NULL. */
 static col_pair *
 find_col_pair(const differ *d, const st_column *prev)
 {
-	char key[64];
+	const st_table *t = prev->table;
+	const table_pair *tp;
 
-	snprintf(key, sizeof(key), "%d:%d", prev->table->id, prev->pos);
-	return st_map_get(&d->colpairs, key);
+	if (t->id < 0 || (size_t)t->id >= d->from->tables.len)
+		return NULL;
+	tp = d->by_prev_id[t->id];
+	if (!tp || tp->prev != t || !tp->by_prev_pos ||
+	    (size_t)prev->pos >= t->columns.len)
+		return NULL;
+	return tp->by_prev_pos[prev->pos];
 }
 
 static void
@@ -111,6 +127,8 @@ pair_tables(differ *d)
 	/* d->to's tables already paired, by id (= position once finished) */
 	bool *seen = st_alloc(a, d->to->tables.len + 1);
 
+	d->by_prev_id = st_alloc_array(a, d->from->tables.len + 1,
+				       sizeof(*d->by_prev_id));
 	for (size_t i = 0; i < d->from->tables.len; i++) {
 		st_table *t = d->from->tables.items[i];
 		table_pair *tp;
@@ -119,6 +137,7 @@ pair_tables(differ *d)
 			continue;
 		tp = st_alloc(a, sizeof(*tp));
 		tp->prev = t;
+		d->by_prev_id[i] = tp;
 		tp->next = st_schema_table(d->to, t->ns, t->name);
 		if (tp->next && table_ignored(tp->next))
 			tp->next = NULL;
@@ -562,8 +581,10 @@ push_enum_steps(differ *d)
 		s = push_step(d, ST_STEP_ALTER_ENUM);
 		s->enum_prev = pe;
 		s->enum_next = ne;
-		s->created_values = created;
-		s->dropped_values = dropped;
+		s->alter_enum = st_alloc(a, sizeof(*s->alter_enum));
+		s->alter_enum->created_values = created;
+		s->alter_enum->dropped_values = dropped;
+		st_vec_init(&s->alter_enum->default_usages, a);
 		/* previous usages as default: dropped tables, dropped columns, pairs */
 		for (size_t t = 0; t < d->pairs.len; t++) {
 			table_pair *tp = d->pairs.items[t];
@@ -577,7 +598,7 @@ push_enum_steps(differ *d)
 					st_enum_usage *u = st_alloc(a, sizeof(*u));
 
 					u->prev = col;
-					st_vec_push(&s->default_usages, u);
+					st_vec_push(&s->alter_enum->default_usages, u);
 				}
 			}
 		}
@@ -594,7 +615,7 @@ push_enum_steps(differ *d)
 					st_enum_usage *u = st_alloc(a, sizeof(*u));
 
 					u->prev = cp->prev;
-					st_vec_push(&s->default_usages, u);
+					st_vec_push(&s->alter_enum->default_usages, u);
 				}
 			}
 			for (size_t c = 0; c < tp->cols.len; c++) {
@@ -609,7 +630,7 @@ push_enum_steps(differ *d)
 				if (column_uses_enum(cp->next, ne) &&
 				    cp->next->def.kind != ST_DEF_NONE)
 					u->next = cp->next;
-				st_vec_push(&s->default_usages, u);
+				st_vec_push(&s->alter_enum->default_usages, u);
 			}
 		}
 	}
@@ -692,80 +713,116 @@ icmp(long a, long b)
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-static int
-cmp_steps(const void *pa, const void *pb)
-{
-	const st_step *a = *(st_step *const *)pa, *b = *(st_step *const *)pb;
-	int c = icmp(a->kind, b->kind);
+/*
+ * Steps are sorted by kind, then by the positions of the objects they
+ * involve (Prisma's derived Ord on SqlMigrationStep).  Those positions
+ * are read once per step into a key: the objects are spread over the
+ * two schemas, and reading them at every comparison cost more than the
+ * rest of the sort.
+ */
+typedef struct step_key {
+	st_step *s;
+	size_t pos;    /* position before sorting: ties keep it (stable) */
+	int k[5];      /* the kind's keys, most significant first */
+} step_key;
 
-	if (c)
-		return c;
-	switch (a->kind) {
+static void
+step_key_init(step_key *sk, st_step *s, size_t pos)
+{
+	int *k = sk->k;
+
+	sk->s = s;
+	sk->pos = pos;
+	switch (s->kind) {
 	case ST_STEP_CREATE_SCHEMA:
-		return icmp(a->ns->id, b->ns->id);
+		k[0] = s->ns->id;
+		break;
 	case ST_STEP_DROP_EXTENSION:
-		return strcmp(a->ext_prev->name, b->ext_prev->name);
 	case ST_STEP_CREATE_EXTENSION:
-		return strcmp(a->ext_next->name, b->ext_next->name);
 	case ST_STEP_ALTER_EXTENSION:
-		return strcmp(a->ext_prev->name, b->ext_prev->name);
+		break;   /* by name, in cmp_keys */
 	case ST_STEP_CREATE_ENUM:
-		return icmp(a->enum_next->id, b->enum_next->id);
+		k[0] = s->enum_next->id;
+		break;
 	case ST_STEP_ALTER_ENUM:
-		if ((c = icmp(a->enum_prev->id, b->enum_prev->id)))
-			return c;
-		return icmp(a->enum_next->id, b->enum_next->id);
+		k[0] = s->enum_prev->id;
+		k[1] = s->enum_next->id;
+		break;
 	case ST_STEP_DROP_FOREIGN_KEY:
-		return icmp(a->fk_prev->id, b->fk_prev->id);
+		k[0] = s->fk_prev->id;
+		break;
 	case ST_STEP_DROP_INDEX:
-		return icmp(a->index_prev->id, b->index_prev->id);
+		k[0] = s->index_prev->id;
+		break;
 	case ST_STEP_ALTER_TABLE:
-		if ((c = icmp(a->table_prev->id, b->table_prev->id)))
-			return c;
-		return icmp(a->table_next->id, b->table_next->id);
+		k[0] = s->table_prev->id;
+		k[1] = s->table_next->id;
+		break;
 	case ST_STEP_DROP_TABLE:
-		return icmp(a->table_prev->id, b->table_prev->id);
+		k[0] = s->table_prev->id;
+		break;
 	case ST_STEP_DROP_ENUM:
-		return icmp(a->enum_prev->id, b->enum_prev->id);
+		k[0] = s->enum_prev->id;
+		break;
 	case ST_STEP_CREATE_TABLE:
-		return icmp(a->table_next->id, b->table_next->id);
+		k[0] = s->table_next->id;
+		break;
 	case ST_STEP_CREATE_INDEX:
 		/* (Option<prev table>, next table), index, from_drop_and_recreate */
-		if ((c = icmp(a->table_prev != NULL, b->table_prev != NULL)))
-			return c;
-		if (a->table_prev &&
-		    (c = icmp(a->table_prev->id, b->table_prev->id)))
-			return c;
-		if ((c = icmp(a->table_next->id, b->table_next->id)))
-			return c;
-		if ((c = icmp(a->index_next->id, b->index_next->id)))
-			return c;
-		return icmp(a->from_drop_and_recreate, b->from_drop_and_recreate);
+		k[0] = s->table_prev != NULL;
+		k[1] = s->table_prev ? s->table_prev->id : 0;
+		k[2] = s->table_next->id;
+		k[3] = s->index_next->id;
+		k[4] = s->from_drop_and_recreate;
+		break;
 	case ST_STEP_RENAME_FOREIGN_KEY:
-		if ((c = icmp(a->fk_prev->id, b->fk_prev->id)))
-			return c;
-		return icmp(a->fk_next->id, b->fk_next->id);
+		k[0] = s->fk_prev->id;
+		k[1] = s->fk_next->id;
+		break;
 	case ST_STEP_ADD_FOREIGN_KEY:
-		return icmp(a->fk_next->id, b->fk_next->id);
+		k[0] = s->fk_next->id;
+		break;
 	case ST_STEP_RENAME_INDEX:
-		if ((c = icmp(a->index_prev->id, b->index_prev->id)))
-			return c;
-		return icmp(a->index_next->id, b->index_next->id);
+		k[0] = s->index_prev->id;
+		k[1] = s->index_next->id;
+		break;
 	}
-	return 0;
+}
+
+/* Two keys of steps of the same kind. */
+static int
+cmp_keys(const void *pa, const void *pb)
+{
+	const step_key *a = pa, *b = pb;
+	int c = 0;
+
+	switch (a->s->kind) {
+	case ST_STEP_DROP_EXTENSION:
+	case ST_STEP_ALTER_EXTENSION:
+		c = strcmp(a->s->ext_prev->name, b->s->ext_prev->name);
+		break;
+	case ST_STEP_CREATE_EXTENSION:
+		c = strcmp(a->s->ext_next->name, b->s->ext_next->name);
+		break;
+	default:
+		for (int i = 0; i < 5 && !c; i++)
+			c = icmp(a->k[i], b->k[i]);
+		break;
+	}
+	return c ? c : icmp((long)a->pos, (long)b->pos);
 }
 
 /*
- * The same order as st_vec_sort(steps, cmp_steps), cheaper: the steps are
- * first bucketed by kind (stably; kind is cmp_steps' first key), and each
- * bucket, usually pushed in order already, is sorted only when it is not.
+ * Steps are first bucketed by kind (stably; kind is the first key), and
+ * each bucket, usually pushed in order already, is sorted only when it
+ * is not.
  */
 static void
 sort_steps(st_arena *a, st_vec *steps)
 {
 	enum { NKINDS = ST_STEP_RENAME_INDEX + 1 };
 	size_t start[NKINDS + 1] = { 0 };
-	void **out;
+	step_key *keys;
 
 	if (steps->len < 2)
 		return;
@@ -777,27 +834,30 @@ sort_steps(st_arena *a, st_vec *steps)
 	}
 	for (int k = 0; k < NKINDS; k++)
 		start[k + 1] += start[k];
-	out = st_alloc_array(a, steps->len, sizeof(void *));
+	keys = st_alloc_array(a, steps->len, sizeof(*keys));
 	{
 		size_t pos[NKINDS];
 
 		memcpy(pos, start, sizeof(pos));
-		for (size_t i = 0; i < steps->len; i++)
-			out[pos[((st_step *)steps->items[i])->kind]++] =
-				steps->items[i];
+		for (size_t i = 0; i < steps->len; i++) {
+			st_step *s = steps->items[i];
+			size_t at = pos[s->kind]++;
+
+			step_key_init(&keys[at], s, at);
+		}
 	}
-	memcpy(steps->items, out, steps->len * sizeof(void *));
 	for (int k = 0; k < NKINDS; k++) {
 		size_t lo = start[k], hi = start[k + 1];
 
 		for (size_t i = lo + 1; i < hi; i++) {
-			if (cmp_steps(&steps->items[i - 1], &steps->items[i]) > 0) {
-				qsort(steps->items + lo, hi - lo, sizeof(void *),
-				      cmp_steps);
+			if (cmp_keys(&keys[i - 1], &keys[i]) > 0) {
+				qsort(keys + lo, hi - lo, sizeof(*keys), cmp_keys);
 				break;
 			}
 		}
 	}
+	for (size_t i = 0; i < steps->len; i++)
+		steps->items[i] = keys[i].s;
 }
 
 static bool
@@ -881,7 +941,6 @@ st_diff(st_ctx *cx, const st_schema *from, const st_schema *to,
 
 	st_vec_init(&d.pairs, cx->arena);
 	st_vec_init(&d.steps, cx->arena);
-	st_map_init(&d.colpairs, cx->arena);
 
 	push_extension_steps(&d);
 	push_namespace_steps(&d);
@@ -889,7 +948,8 @@ st_diff(st_ctx *cx, const st_schema *from, const st_schema *to,
 	push_table_steps(&d);
 	push_enum_steps(&d);
 	sort_steps(cx->arena, &d.steps);
-	apply_partial_order(&d);
+	if (d.ndrop_index)
+		apply_partial_order(&d);
 
 	m = st_alloc(cx->arena, sizeof(*m));
 	m->from = from;

@@ -5,6 +5,7 @@
  * indexes in Prisma's order), foreign keys in relation order, then the
  * implicit many-to-many join tables, then extensions.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,91 @@
 #include "psl/model.h"
 #include "sqlschema/from_psl.h"
 
+/*
+ * Relations and indexes name their models and fields by pointer, so the
+ * calculator finds tables and columns through the model's position
+ * (a pointer-keyed table built once) and the field's position, not by
+ * hashing or comparing names.
+ */
+typedef struct model_slot {
+	const st_psl_rmodel *m;
+	size_t index;             /* in pm->models */
+} model_slot;
+
 typedef struct calc {
 	st_ctx *cx;
 	const st_psl_model *pm;
 	st_schema *s;
-	st_map tables;   /* model name -> st_table * */
+	model_slot *slots;        /* open addressing, mask + 1 slots */
+	size_t mask;
+	st_table **tables;        /* by model index; NULL for views */
+	st_column ***columns;     /* by model index, then field pos */
+	/* relation fields that hold a foreign key, in model and field
+	 * order: noted by push_model so that the foreign key pass does not
+	 * read every field of the schema a second time */
+	st_vec fk_fields;
 } calc;
+
+static size_t
+ptr_hash(const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static void
+index_models(calc *c)
+{
+	size_t cap = 16, n = c->pm->nmodels;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	c->mask = cap - 1;
+	c->slots = st_alloc_array(c->cx->arena, cap, sizeof(*c->slots));
+	c->tables = st_alloc_array(c->cx->arena, n + 1, sizeof(*c->tables));
+	c->columns = st_alloc_array(c->cx->arena, n + 1, sizeof(*c->columns));
+	for (size_t i = 0; i < n; i++) {
+		const st_psl_rmodel *m = c->pm->models[i];
+		size_t h = ptr_hash(m) & c->mask;
+
+		while (c->slots[h].m)
+			h = (h + 1) & c->mask;
+		c->slots[h].m = m;
+		c->slots[h].index = i;
+	}
+}
+
+/* The model's index in pm->models, or -1. */
+static long
+model_index(const calc *c, const st_psl_rmodel *m)
+{
+	for (size_t h = ptr_hash(m) & c->mask; c->slots[h].m;
+	     h = (h + 1) & c->mask)
+		if (c->slots[h].m == m)
+			return (long)c->slots[h].index;
+	return -1;
+}
+
+static st_table *
+table_of(const calc *c, const st_psl_rmodel *m)
+{
+	long i = model_index(c, m);
+
+	return i < 0 ? NULL : c->tables[i];
+}
+
+/* The column of a scalar field (NULL for relation fields and views). */
+static st_column *
+column_of(const calc *c, const st_psl_rfield *f)
+{
+	long i = model_index(c, f->model);
+
+	return i < 0 || !c->columns[i] ? NULL : c->columns[i][f->pos];
+}
 
 /* ==== types ==== */
 
@@ -100,8 +180,11 @@ column_type(calc *c, const st_psl_rfield *f, st_coltype *ct)
 		return;
 	}
 	if (f->native) {
+		const char *name = f->native->name;
+
 		for (size_t i = 0; i < sizeof(native_names) / sizeof(native_names[0]); i++)
-			if (!strcmp(native_names[i].name, f->native->name)) {
+			if (native_names[i].name[0] == name[0] &&
+			    !strcmp(native_names[i].name, name)) {
 				ct->native = native_names[i].t;
 				break;
 			}
@@ -339,8 +422,10 @@ sort_of(st_psl_sort s)
 
 /* ==== tables ==== */
 
+/* cols: the columns of model m (t) by field position. */
 static void
-push_index(calc *c, st_table *t, const st_psl_rindex *ri, st_index_kind kind)
+push_index(calc *c, const st_psl_rmodel *m, st_table *t, st_column **cols,
+	   const st_psl_rindex *ri, st_index_kind kind)
 {
 	const char *name = ri->db_name;
 	st_index *ix;
@@ -352,9 +437,11 @@ push_index(calc *c, st_table *t, const st_psl_rindex *ri, st_index_kind kind)
 
 	ix->algo = algo_of(ri->type);
 	ix->predicate = ri->where;
+	st_index_presize(c->s, ix, ri->nfields);
 	for (size_t i = 0; i < ri->nfields; i++) {
 		const st_psl_index_field *f = &ri->fields[i];
-		st_column *col = st_table_column(t, f->field->db_name);
+		st_column *col = f->field->model == m ? cols[f->field->pos] :
+				 column_of(c, f->field);
 		st_index_col *ic;
 
 		if (!col)
@@ -370,11 +457,29 @@ push_index(calc *c, st_table *t, const st_psl_rindex *ri, st_index_kind kind)
 }
 
 static void
-push_model(calc *c, const st_psl_rmodel *m)
+push_model(calc *c, size_t index)
 {
+	const st_psl_rmodel *m = c->pm->models[index];
 	st_table *t = st_schema_add_table(c->s, m->schema, m->db_name);
+	st_column **cols = st_alloc_array(c->cx->arena, m->nfields + 1,
+					  sizeof(*cols));
+	size_t ncols = 0, nfks = 0;
 
-	st_map_put(&c->tables, m->name, t);
+	c->tables[index] = t;
+	c->columns[index] = cols;
+	for (size_t i = 0; i < m->nfields; i++) {
+		const st_psl_rfield *f = m->fields[i];
+
+		if (f->type != ST_PSL_T_RELATION) {
+			ncols++;
+		} else if (f->rel && f->rel->holds_fk &&
+			   f->rel->kind != ST_PSL_REL_MANY_TO_MANY &&
+			   !f->rel->related->is_view) {
+			nfks++;
+			st_vec_push(&c->fk_fields, (void *)f);
+		}
+	}
+	st_table_presize(c->s, t, ncols, m->nindexes, nfks);
 	for (size_t i = 0; i < m->nfields; i++) {
 		const st_psl_rfield *f = m->fields[i];
 		st_column *col;
@@ -382,11 +487,12 @@ push_model(calc *c, const st_psl_rmodel *m)
 		if (f->type == ST_PSL_T_RELATION)
 			continue;
 		col = st_table_add_column(c->s, t, f->db_name);
+		cols[f->pos] = col;
 		column_type(c, f, &col->type);
 		column_default(c, f, col);
 	}
 	if (m->pk)
-		push_index(c, t, m->pk, ST_INDEX_PRIMARY);
+		push_index(c, m, t, cols, m->pk, ST_INDEX_PRIMARY);
 	/* Prisma's order: field-level @unique, then every @@index, then
 	 * every @@unique (parser-database visits the attributes that way). */
 	for (int pass = 0; pass < 3; pass++) {
@@ -398,8 +504,9 @@ push_model(calc *c, const st_psl_rmodel *m)
 			if (ri->kind == ST_PSL_IDX_FULLTEXT ||
 			    ri->kind == ST_PSL_IDX_PRIMARY || p != pass)
 				continue;
-			push_index(c, t, ri, ri->kind == ST_PSL_IDX_UNIQUE ?
-				   ST_INDEX_UNIQUE : ST_INDEX_NORMAL);
+			push_index(c, m, t, cols, ri,
+				   ri->kind == ST_PSL_IDX_UNIQUE ? ST_INDEX_UNIQUE :
+				   ST_INDEX_NORMAL);
 		}
 	}
 }
@@ -420,8 +527,9 @@ static void
 push_inline_relation(calc *c, const st_psl_rfield *f)
 {
 	const st_psl_rrel *r = f->rel;
-	st_table *t = st_map_get(&c->tables, f->model->name);
-	st_table *rt = st_map_get(&c->tables, r->related->name);
+	long mi = model_index(c, f->model), ri = model_index(c, r->related);
+	st_table *t = mi < 0 ? NULL : c->tables[mi];
+	st_table *rt = ri < 0 ? NULL : c->tables[ri];
 	st_fk *fk;
 	/* Prisma's referential arity: required when any FK field is required,
 	 * else the relation field's arity. */
@@ -431,8 +539,13 @@ push_inline_relation(calc *c, const st_psl_rfield *f)
 		return;
 	fk = st_table_add_fk(c->s, t, r->fk_name, rt);
 	for (size_t i = 0; i < r->nfields; i++) {
-		st_column *a = st_table_column(t, r->fields[i]->db_name);
-		st_column *b = st_table_column(rt, r->references[i]->db_name);
+		/* fields of this model, references of the related one */
+		st_column *a = r->fields[i]->model == f->model ?
+			       c->columns[mi][r->fields[i]->pos] :
+			       column_of(c, r->fields[i]);
+		st_column *b = r->references[i]->model == r->related ?
+			       c->columns[ri][r->references[i]->pos] :
+			       column_of(c, r->references[i]);
 
 		if (r->fields[i]->arity == ST_PSL_REQUIRED)
 			optional = false;
@@ -467,8 +580,8 @@ static void
 push_m2m(calc *c, const st_psl_m2m *mm)
 {
 	st_arena *a = c->cx->arena;
-	st_table *ta = st_map_get(&c->tables, mm->model_a->name);
-	st_table *tb = st_map_get(&c->tables, mm->model_b->name);
+	st_table *ta = table_of(c, mm->model_a);
+	st_table *tb = table_of(c, mm->model_b);
 	const char *name;
 	size_t len, maxlen = ST_PSL_MAX_IDENT - 5 - 2;
 	st_table *t;
@@ -532,12 +645,11 @@ st_schema_from_psl(st_ctx *cx, const st_psl_model *pm, st_schema **out)
 {
 	calc c = { .cx = cx, .pm = pm };
 	const st_psl_datasource *ds = pm->datasource;
-	st_map model_index;
 
 	c.s = st_schema_new(cx);
-	st_map_init(&c.tables, cx->arena);
-	st_map_init(&model_index, cx->arena);
 	c.s->multi_schema = ds && ds->nschemas > 0;
+	index_models(&c);
+	st_vec_init(&c.fk_fields, cx->arena);
 
 	/* namespaces */
 	if (c.s->multi_schema) {
@@ -557,28 +669,14 @@ st_schema_from_psl(st_ctx *cx, const st_psl_model *pm, st_schema **out)
 
 	/* model tables */
 	for (size_t i = 0; i < pm->nmodels; i++) {
-		st_map_put(&model_index, pm->models[i]->name, (void *)(i + 1));
 		if (!pm->models[i]->is_view)
-			push_model(&c, pm->models[i]);
+			push_model(&c, i);
 	}
 
 	/* foreign keys, in Prisma's relation order */
 	if (!ds || !ds->relation_mode_prisma) {
-		for (size_t i = 0; i < pm->nmodels; i++) {
-			const st_psl_rmodel *m = pm->models[i];
-
-			if (m->is_view)
-				continue;
-			for (size_t j = 0; j < m->nfields; j++) {
-				const st_psl_rfield *f = m->fields[j];
-
-				if (f->type != ST_PSL_T_RELATION || !f->rel ||
-				    !f->rel->holds_fk || f->rel->kind == ST_PSL_REL_MANY_TO_MANY ||
-				    f->rel->related->is_view)
-					continue;
-				push_inline_relation(&c, f);
-			}
-		}
+		for (size_t i = 0; i < c.fk_fields.len; i++)
+			push_inline_relation(&c, c.fk_fields.items[i]);
 	}
 
 	/* implicit many-to-many join tables */
@@ -587,8 +685,9 @@ st_schema_from_psl(st_ctx *cx, const st_psl_model *pm, st_schema **out)
 
 		for (size_t i = 0; i < pm->nm2m; i++) {
 			keys[i].mm = pm->m2m[i];
+			/* as before: 0 for a model that is not there, else 1 + index */
 			keys[i].model_index =
-				(size_t)st_map_get(&model_index, pm->m2m[i]->model_a->name);
+				(size_t)(model_index(&c, pm->m2m[i]->model_a) + 1);
 			keys[i].field_pos = pm->m2m[i]->field_a ? pm->m2m[i]->field_a->pos : 0;
 		}
 		qsort(keys, pm->nm2m, sizeof(*keys), cmp_m2m);

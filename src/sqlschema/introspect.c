@@ -1,11 +1,17 @@
 /*
- * introspect.c - pg_catalog -> SQL schema model (introspect.h).  Seven
+ * introspect.c - pg_catalog -> SQL schema model (introspect.h).  Eight
  * queries, each covering every table of every namespace at once, read in
  * the order Prisma's describer sorts things (namespace, then name), so the
  * positional ids the differ sorts by are Prisma's.  Defaults are parsed
  * from pg_get_expr() text the way the describer's get_default_value does.
+ *
+ * The tables query gives each table's oid; the column, index and foreign
+ * key queries name tables by oid only and the client maps them back (no
+ * joins for the names, narrower rows), and types come once each from
+ * their own query rather than joined into every column row.
  */
 #include <ctype.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +31,12 @@ typedef struct ictx {
 	int nq, next;          /* queued, handed out */
 	int syncs;             /* syncs sent, not yet read */
 	const char *queue[PIPE_MAX];
+	/* The columns query, the longest by far, on a second connection
+	 * while the first runs the others (opts->parallel_url); NULL when
+	 * there is none, or it failed: then it is queued on db like the
+	 * rest. */
+	st_db *db2;
+	st_ctx *cx2;           /* db2's context: its errors stay there */
 	st_schema *s;
 	st_introspect_extra *extra;
 	const char *nsparam;   /* '{"a","b"}' */
@@ -35,7 +47,9 @@ typedef struct ictx {
 		int cap;
 	} *cols;
 	size_t ncols;
-	st_map nsmap;          /* namespace name -> (void *)1: read */
+	st_map tables;         /* pg_class oid (text) -> st_table * */
+	const char **tabns;    /* by st_table.id: its pg_namespace name */
+	st_map types;          /* pg_type oid (text) -> const typeinfo * */
 } ictx;
 
 static const char *
@@ -49,40 +63,66 @@ ns_of(ictx *ic, const char *ns)
 #define TABLE_FILTER \
 	"((c.relkind = 'r' AND NOT c.relispartition) OR c.relkind = 'p')"
 
+/* The namespaces read, as oids. */
+#define NAMESPACE_OIDS \
+	"(SELECT oid FROM pg_namespace WHERE nspname = ANY($1::text[]))"
+
+/* The relations read, for the queries that name tables by oid only. */
+#define TABLE_OIDS \
+	"(SELECT c.oid FROM pg_class c WHERE c.relnamespace IN " NAMESPACE_OIDS \
+	" AND " TABLE_FILTER ")"
+
 static const char q_tables[] =
-	"SELECT n.nspname, c.relname, c.relkind::text, c.relrowsecurity"
+	"SELECT n.nspname, c.relname, c.relkind = 'p' AND c.relhassubclass,"
+	" c.relrowsecurity, c.oid"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
 	" ORDER BY n.nspname, c.relname";
 
+/* The type_map names (see there); the arrays of the builtin ones below. */
+#define MAPPED_TYPNAMES \
+	"'int2', 'int4', 'int8', 'oid', 'float4', 'float8', 'numeric'," \
+	" 'money', 'text', 'varchar', 'bpchar', 'uuid', 'citext', 'inet'," \
+	" 'xml', 'bit', 'varbit', 'bool', 'bytea', 'timestamp', 'timestamptz'," \
+	" 'date', 'time', 'timetz', 'json', 'jsonb'"
+
+/*
+ * The element types columns may have (arrays stand for their element
+ * type): not the array types, nor relation row types unless named like
+ * a type_map type (a row type column is Unsupported, as read_columns
+ * makes a type missing here).  A few hundred rows, however many tables.
+ */
+static const char q_types[] =
+	"SELECT t.oid, t.typname, t.typtype::text, n.nspname, bt.typname"
+	" FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+	" LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype"
+	" WHERE NOT (t.typcategory = 'A' AND t.typelem <> 0)"
+	" AND (t.typtype <> 'c' OR t.typname IN (" MAPPED_TYPNAMES "))";
+
+/* The element type of an array type (the describer's test), else NULL. */
+#define ELEMENT_TYPE \
+	"CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem END"
+
 static const char q_columns[] =
-	"SELECT n.nspname, c.relname, a.attname, a.attnotnull,"
-	" t.typcategory = 'A' AND t.typelem <> 0, et.typname, et.typtype::text,"
-	" en.nspname, a.atttypmod,"
-	/* format_type() only where column_type() keeps it: not for enums
-	 * nor for the type_map names (a domain's base type counts) */
-	" CASE WHEN et.typtype = 'e' OR COALESCE(bt.typname, et.typname) IN ("
-	"  'int2', 'int4', 'int8', 'oid', 'float4', 'float8', 'numeric',"
-	"  'money', 'text', 'varchar', 'bpchar', 'uuid', 'citext', 'inet',"
-	"  'xml', 'bit', 'varbit', 'bool', 'bytea', 'timestamp', 'timestamptz',"
-	"  'date', 'time', 'timetz', 'json', 'jsonb')"
-	"  THEN NULL ELSE format_type(et.oid, a.atttypmod) END,"
+	"SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.atttypid,"
+	" " ELEMENT_TYPE ", a.atttypmod,"
+	/* format_type() only where column_type() may keep it: never for
+	 * the builtin type_map types and their arrays (fixed oids, these
+	 * are int2 ... jsonb and _int2 ... _jsonb) */
+	" CASE WHEN a.atttypid <> ALL ('{21,23,20,26,700,701,1700,790,25,1043,"
+	"  1042,2950,869,142,1560,1562,16,17,1114,1184,1082,1083,1266,114,3802,"
+	"  1005,1007,1016,1028,1021,1022,1231,791,1009,1015,1014,2951,1041,143,"
+	"  1561,1563,1000,1001,1115,1185,1182,1183,1270,199,3807}'::oid[])"
+	"  THEN format_type(COALESCE(" ELEMENT_TYPE ", t.oid), a.atttypmod) END,"
 	" a.attidentity::text, a.attgenerated::text,"
 	/* relid 0: no relation to open and lock per table (10x faster);
 	 * only generated columns reference other columns */
 	" CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0)"
-	"  ELSE pg_get_expr(d.adbin, d.adrelid) END, NULL,"
-	" bt.typname, a.attnum"
+	"  ELSE pg_get_expr(d.adbin, d.adrelid) END"
 	" FROM pg_attribute a"
-	" JOIN pg_class c ON c.oid = a.attrelid"
-	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" JOIN pg_type t ON t.oid = a.atttypid"
-	" JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND"
-	"  t.typelem <> 0 THEN t.typelem ELSE t.oid END"
-	" JOIN pg_namespace en ON en.oid = et.typnamespace"
-	" LEFT JOIN pg_type bt ON et.typtype = 'd' AND bt.oid = et.typbasetype"
 	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" WHERE a.attrelid IN " TABLE_OIDS
 	" AND a.attnum > 0 AND NOT a.attisdropped";
 	/* sorted client-side: the rows are wide and a server sort spills */
 
@@ -97,22 +137,24 @@ static const char q_enums[] =
 	" WHERE n.nspname = ANY($1::text[])"
 	" ORDER BY n.nspname, t.typname, e.enumsortorder";
 
-/* One row per index; key columns are mapped to names client-side (no
- * join with pg_attribute: the columns query already has them). */
+/*
+ * One row per index; key columns are mapped to names client-side (no
+ * join with pg_attribute: the columns query already has them).  Every
+ * index of the namespaces (an index lives in its table's): read_indexes
+ * leaves out those of relations not read, cheaper than a join here.
+ */
 static const char q_indexes[] =
-	"SELECT n.nspname, c.relname, i.relname, x.indisprimary, x.indisunique,"
+	"SELECT x.indrelid, i.relname, x.indisprimary, x.indisunique,"
 	" am.amname, x.indkey::text, x.indclass::text, x.indoption::text,"
 	" x.indnkeyatts,"
 	" CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, x.indrelid) END,"
 	" x.indexprs IS NOT NULL,"
 	" CASE WHEN x.indexprs IS NOT NULL OR x.indpred IS NOT NULL"
 	"  THEN pg_get_indexdef(x.indexrelid) END"
-	" FROM pg_index x"
-	" JOIN pg_class i ON i.oid = x.indexrelid"
-	" JOIN pg_class c ON c.oid = x.indrelid"
-	" JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" FROM pg_class i"
+	" JOIN pg_index x ON x.indexrelid = i.oid"
 	" JOIN pg_am am ON am.oid = i.relam"
-	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" WHERE i.relnamespace IN " NAMESPACE_OIDS " AND i.relkind IN ('i', 'I')"
 	" AND NOT EXISTS (SELECT 1 FROM pg_constraint xc"
 	"  WHERE xc.conindid = x.indexrelid AND xc.contype = 'x')";
 	/* sorted client-side (namespace, table, primary key first, name):
@@ -126,17 +168,15 @@ static const char q_opclasses[] =
 	" JOIN pg_am am ON am.oid = oc.opcmethod"
 	" WHERE am.amname IN ('gist', 'gin', 'spgist', 'brin')";
 
+/* The foreign keys of the namespaces (a constraint lives in its
+ * table's), sorted client-side (table, then name); read_fks leaves out
+ * those from or to relations not read. */
 static const char q_fks[] =
-	"SELECT n.nspname, c.relname, f.conname, rn.nspname, rc.relname,"
+	"SELECT f.conrelid, f.conname, f.confrelid,"
 	" f.conkey::text, f.confkey::text, f.confdeltype::text,"
 	" f.confupdtype::text, f.condeferrable"
 	" FROM pg_constraint f"
-	" JOIN pg_class c ON c.oid = f.conrelid"
-	" JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" JOIN pg_class rc ON rc.oid = f.confrelid"
-	" JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-	" WHERE f.contype = 'f' AND n.nspname = ANY($1::text[]) AND " TABLE_FILTER
-	" ORDER BY n.nspname, c.relname, f.conname";
+	" WHERE f.contype = 'f' AND f.connamespace IN " NAMESPACE_OIDS;
 
 static const char q_extensions[] =
 	"SELECT e.extname, n.nspname, e.extversion, e.extrelocatable"
@@ -144,7 +184,8 @@ static const char q_extensions[] =
 	" WHERE e.extname <> 'plpgsql'"
 	" ORDER BY e.extname";
 
-/* Views and CHECK constraints (db pull notes only). */
+/* Views, CHECK constraints and comments on tables, columns and enums
+ * (db pull notes only). */
 static const char q_others[] =
 	"SELECT 'view', n.nspname, c.relname, NULL, NULL"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -162,12 +203,18 @@ static const char q_others[] =
 	" LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ds.objsubid"
 	"  AND ds.objsubid > 0"
 	" WHERE n.nspname = ANY($1::text[]) AND " TABLE_FILTER
+	" UNION ALL "
+	"SELECT 'enum comment', n.nspname, t.typname, ds.description, NULL"
+	" FROM pg_description ds"
+	" JOIN pg_type t ON t.oid = ds.objoid AND ds.classoid = 'pg_type'::regclass"
+	" JOIN pg_namespace n ON n.oid = t.typnamespace"
+	" WHERE n.nspname = ANY($1::text[]) AND t.typtype = 'e'"
 	" ORDER BY 1, 2, 3";
 
 static int
 nparams_of(const char *sql)
 {
-	return sql == q_opclasses || sql == q_extensions ? 0 : 1;
+	return sql == q_opclasses || sql == q_extensions || sql == q_types ? 0 : 1;
 }
 
 static void
@@ -276,14 +323,84 @@ pipe_start(ictx *ic)
 	return true;
 }
 
+/* A successful result, owned by cx's arena from now on. */
+static int
+keep(ictx *ic, PGresult *res, st_dbres **out)
+{
+	st_dbres *r = st_alloc(ic->cx->arena, sizeof(*r));
+
+	r->res = res;
+	r->nrows = PQntuples(res);
+	r->ncols = PQnfields(res);
+	r->cmd_tuples = PQcmdTuples(res);
+	st_arena_on_reset(ic->cx->arena, clear_cb, res);
+	*out = r;
+	return 0;
+}
+
+/* Opens the second connection and sends the columns query there (the
+ * first one is busy with its pipeline meanwhile).  Any failure just
+ * leaves the query to the first connection. */
+static void
+start_db2(ictx *ic, const char *url)
+{
+	const char *p[] = { ic->nsparam };
+
+	ic->cx2 = st_ctx_new(ic->cx->arena);
+	if (st_db_connect(ic->cx2, url, NULL, &ic->db2) < 0 ||
+	    !PQsendQueryParams(ic->db2->conn, q_columns, 1, NULL, p, NULL,
+			       NULL, 0)) {
+		ic->db2 = NULL;
+		st_ctx_free(ic->cx2);
+		ic->cx2 = NULL;
+	}
+}
+
+/*
+ * The columns result from the second connection, or NULL (then the
+ * caller runs the query on the first).  While waiting, the first
+ * connection's results are read into libpq's buffer as they arrive, so
+ * its server process never stalls on a full socket.
+ */
+static PGresult *
+take_db2(ictx *ic)
+{
+	PGconn *c2 = ic->db2->conn, *c1 = ic->piped ? ic->db->conn : NULL;
+	PGresult *res, *extra;
+
+	ic->db2 = NULL;
+	while (PQisBusy(c2)) {
+		struct pollfd fd[2] = {
+			{ .fd = PQsocket(c2), .events = POLLIN },
+			{ .fd = c1 ? PQsocket(c1) : -1, .events = POLLIN },
+		};
+
+		if (poll(fd, 2, -1) < 0)
+			continue;
+		if ((fd[0].revents && !PQconsumeInput(c2)) ||
+		    (fd[1].revents && !PQconsumeInput(c1)))
+			return NULL;
+	}
+	res = PQgetResult(c2);
+	while ((extra = PQgetResult(c2)) != NULL)
+		PQclear(extra);
+	st_ctx_free(ic->cx2);          /* closes the connection */
+	ic->cx2 = NULL;
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	PQclear(res);
+	return NULL;
+}
+
 static int
 run(ictx *ic, const char *sql, st_dbres **out)
 {
 	const char *p[] = { ic->nsparam };
 	PGresult *res, *extra;
 	ExecStatusType st;
-	st_dbres *r;
 
+	if (sql == q_columns && ic->db2 && (res = take_db2(ic)) != NULL)
+		return keep(ic, res, out);
 	if (!ic->piped || ic->next >= ic->nq || ic->queue[ic->next] != sql) {
 		pipe_end(ic);
 		return st_db_query(ic->cx, ic->db, out, sql, nparams_of(sql), p);
@@ -305,16 +422,9 @@ run(ictx *ic, const char *sql, st_dbres **out)
 		pipe_end(ic);
 		return rc;
 	}
-	r = st_alloc(ic->cx->arena, sizeof(*r));
-	r->res = res;
-	r->nrows = PQntuples(res);
-	r->ncols = PQnfields(res);
-	r->cmd_tuples = PQcmdTuples(res);
-	st_arena_on_reset(ic->cx->arena, clear_cb, res);
-	*out = r;
 	if (ic->next == ic->nq)
 		pipe_end(ic);
-	return 0;
+	return keep(ic, res, out);
 }
 
 static bool
@@ -325,12 +435,12 @@ bool_at(const st_dbres *r, int row, int col)
 	return v && v[0] == 't';
 }
 
+/* The results live as long as cx's arena, like the schema: their text
+ * is used in place. */
 static const char *
 str_at(ictx *ic, const st_dbres *r, int row, int col)
 {
-	const char *v = st_dbres_get(r, row, col);
-
-	return v ? st_strdup(ic->cx->arena, v) : NULL;
+	return st_dbres_get(r, row, col);
 }
 
 static void
@@ -861,17 +971,25 @@ st_introspect_parse_default(st_schema *s, st_column *col, const char *expr)
 
 /* ==== the passes ==== */
 
+/* The key of a comment in st_introspect_extra.comments.  It names the
+ * namespace the table or enum is recorded under (st_table.ns), not the
+ * one it was read from: in single-schema mode that is the default
+ * namespace whatever ?schema= says, and db pull looks comments up from
+ * the st_table. */
 static const char *
 comment_key(ictx *ic, const char *ns, const char *t, const char *c)
 {
+	if (!ic->multi)
+		ns = "public";
 	return c ? st_strfmt(ic->cx->arena, "%s\x1f%s\x1f%s", ns, t, c) :
 		   st_strfmt(ic->cx->arena, "%s\x1f%s", ns, t);
 }
 
+/* The table read with that pg_class oid, or NULL (not read). */
 static st_table *
-find_table(ictx *ic, const char *ns, const char *name)
+table_of(ictx *ic, const st_dbres *r, int row, int col)
 {
-	return st_schema_table(ic->s, ns_of(ic, ns), name);
+	return st_map_get(&ic->tables, PQgetvalue(r->res, row, col));
 }
 
 static int
@@ -882,34 +1000,67 @@ read_tables(ictx *ic)
 
 	if ((rc = run(ic, q_tables, &r)) < 0)
 		return rc;
+	ic->tabns = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1,
+				   sizeof(*ic->tabns));
 	for (int i = 0; i < r->nrows; i++) {
 		const char *ns = str_at(ic, r, i, 0), *name = str_at(ic, r, i, 1);
+		st_table *t;
 
 		if (!strcmp(name, "_prisma_migrations"))
 			continue;
-		st_schema_add_table(ic->s, ns_of(ic, ns), name);
+		t = st_schema_add_table(ic->s, ns_of(ic, ns), name);
+		if (t->id >= 0 && t->id < r->nrows)
+			ic->tabns[t->id] = ns;
+		st_map_put(&ic->tables, PQgetvalue(r->res, i, 4), t);
 		if (bool_at(r, i, 3))
 			note(ic, ns, name, NULL, "row level security", NULL);
-		if (!strcmp(st_dbres_get(r, i, 2), "p"))
+		/* like Prisma, only a partitioned table that has partitions */
+		if (bool_at(r, i, 2))
 			note(ic, ns, name, NULL, "partition", NULL);
 	}
 	return 0;
 }
 
+typedef struct typeinfo {
+	const char *name;      /* typname, a domain's base typname */
+	const char *typtype;
+	const char *ns;
+} typeinfo;
+
+static int
+read_types(ictx *ic)
+{
+	st_dbres *r;
+	typeinfo *ti;
+	int rc;
+
+	if ((rc = run(ic, q_types, &r)) < 0)
+		return rc;
+	ti = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1, sizeof(*ti));
+	for (int i = 0; i < r->nrows; i++) {
+		ti[i].typtype = st_dbres_get(r, i, 2);
+		ti[i].ns = st_dbres_get(r, i, 3);
+		ti[i].name = st_dbres_get(r, i, 1);
+		if (ti[i].typtype[0] == 'd' && !st_dbres_isnull(r, i, 4))
+			ti[i].name = st_dbres_get(r, i, 4);
+		st_map_put(&ic->types, PQgetvalue(r->res, i, 0), &ti[i]);
+	}
+	return 0;
+}
+
 typedef struct colrow {
-	const char *ns, *rel;
-	int attnum, row;
+	int table, attnum, row;
 } colrow;
 
-/* (namespace, table, attnum): the describer's order */
+/* (table, attnum): the describer's order (tables are numbered in
+ * (namespace, name) order) */
 static int
 cmp_column_rows(const void *a, const void *b)
 {
 	const colrow *x = a, *y = b;
-	int c;
 
-	if ((c = strcmp(x->ns, y->ns)) || (c = strcmp(x->rel, y->rel)))
-		return c;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
 	return x->attnum < y->attnum ? -1 : x->attnum > y->attnum;
 }
 
@@ -939,55 +1090,60 @@ put_column(ictx *ic, const st_table *t, long attnum, st_column *c)
 static int
 read_columns(ictx *ic)
 {
+	static const typeinfo row_type = { "", "c", "" };
 	st_dbres *r;
 	colrow *order;
-	int rc;
+	st_table **tables;
+	int rc, n = 0;
 
 	if ((rc = run(ic, q_columns, &r)) < 0)
 		return rc;
 	ic->ncols = ic->s->tables.len;
 	ic->cols = st_alloc_array(ic->cx->arena, ic->ncols + 1, sizeof(*ic->cols));
+	tables = st_alloc_array(ic->cx->arena, ic->ncols + 1, sizeof(*tables));
 	order = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1, sizeof(*order));
 	for (int i = 0; i < r->nrows; i++) {
-		order[i].ns = PQgetvalue(r->res, i, 0);
-		order[i].rel = PQgetvalue(r->res, i, 1);
-		order[i].attnum = atoi(PQgetvalue(r->res, i, 15));
-		order[i].row = i;
-	}
-	qsort(order, (size_t)r->nrows, sizeof(*order), cmp_column_rows);
-	for (int oi = 0; oi < r->nrows; oi++) {
-		int i = order[oi].row;
+		st_table *t = table_of(ic, r, i, 0);
 
-		const char *ns = st_dbres_get(r, i, 0);
-		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
-		const char *typtype = st_dbres_get(r, i, 6);
-		const char *typname = str_at(ic, r, i, 5);
-		const char *ident = st_dbres_get(r, i, 10);
-		const char *gen = st_dbres_get(r, i, 11);
+		if (!t || t->id < 0 || (size_t)t->id >= ic->ncols)
+			continue;
+		tables[t->id] = t;
+		order[n].table = t->id;
+		order[n].attnum = atoi(PQgetvalue(r->res, i, 1));
+		order[n].row = i;
+		n++;
+	}
+	qsort(order, (size_t)n, sizeof(*order), cmp_column_rows);
+	for (int oi = 0; oi < n; oi++) {
+		int i = order[oi].row;
+		st_table *t = tables[order[oi].table];
+		bool is_array = !st_dbres_isnull(r, i, 5);
+		const typeinfo *ti = st_map_get(&ic->types,
+						PQgetvalue(r->res, i, is_array ? 5 : 4));
+		const char *ident = st_dbres_get(r, i, 8);
+		const char *gen = st_dbres_get(r, i, 9);
+		const char *dflt = st_dbres_get(r, i, 10);
 		st_column *c;
 
-		if (!t)
-			continue;
+		if (!ti)
+			ti = &row_type;
 		c = st_table_add_column(ic->s, t, str_at(ic, r, i, 2));
 		put_column(ic, t, order[oi].attnum, c);
 		c->type.arity = bool_at(r, i, 3) ? ST_ARITY_REQUIRED : ST_ARITY_NULLABLE;
-		if (typtype && typtype[0] == 'd' && !st_dbres_isnull(r, i, 14))
-			typname = str_at(ic, r, i, 14);
-		column_type(ic, &c->type, typname, typtype, str_at(ic, r, i, 7),
-			    strtol(st_dbres_get(r, i, 8), NULL, 10),
-			    str_at(ic, r, i, 9), bool_at(r, i, 4));
+		column_type(ic, &c->type, ti->name, ti->typtype, ti->ns,
+			    strtol(st_dbres_get(r, i, 6), NULL, 10),
+			    str_at(ic, r, i, 7), is_array);
 		if (gen && *gen) {
 			/* GENERATED ALWAYS AS (expr) STORED */
-			if (!st_dbres_isnull(r, i, 12)) {
+			if (dflt) {
 				c->def.kind = ST_DEF_DBGEN;
-				c->def.text = str_at(ic, r, i, 12);
+				c->def.text = dflt;
 			}
-			note(ic, ns, t->name, c->name, "generated",
-			     str_at(ic, r, i, 12));
+			note(ic, ic->tabns[t->id], t->name, c->name, "generated", dflt);
 		} else if (ident && *ident) {
 			c->autoincrement = true;
 		} else {
-			st_introspect_parse_default(ic->s, c, st_dbres_get(r, i, 12));
+			st_introspect_parse_default(ic->s, c, dflt);
 		}
 	}
 	return 0;
@@ -1071,21 +1227,21 @@ typedef struct opclass {
 } opclass;
 
 typedef struct indexrow {
-	const char *ns, *rel, *name;
+	st_table *table;
+	const char *name;
 	bool primary;
 	int row;
 } indexrow;
 
-/* ORDER BY nspname, relname, indisprimary DESC, index name (name
- * columns compare bytewise, like strcmp) */
+/* ORDER BY nspname, relname (the table numbering), indisprimary DESC,
+ * index name (name columns compare bytewise, like strcmp) */
 static int
 cmp_index_rows(const void *a, const void *b)
 {
 	const indexrow *x = a, *y = b;
-	int c;
 
-	if ((c = strcmp(x->ns, y->ns)) || (c = strcmp(x->rel, y->rel)))
-		return c;
+	if (x->table->id != y->table->id)
+		return x->table->id < y->table->id ? -1 : 1;
 	if (x->primary != y->primary)
 		return x->primary ? -1 : 1;
 	return strcmp(x->name, y->name);
@@ -1097,7 +1253,7 @@ read_indexes(ictx *ic)
 	st_dbres *r, *oc;
 	st_map opclasses;
 	indexrow *order;
-	int rc;
+	int rc, n = 0;
 
 	if ((rc = run(ic, q_opclasses, &oc)) < 0 ||
 	    (rc = run(ic, q_indexes, &r)) < 0)
@@ -1112,42 +1268,41 @@ read_indexes(ictx *ic)
 	}
 	order = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1, sizeof(*order));
 	for (int i = 0; i < r->nrows; i++) {
-		order[i].ns = PQgetvalue(r->res, i, 0);
-		order[i].rel = PQgetvalue(r->res, i, 1);
-		order[i].name = PQgetvalue(r->res, i, 2);
-		order[i].primary = bool_at(r, i, 3);
-		order[i].row = i;
+		if (!(order[n].table = table_of(ic, r, i, 0)))
+			continue;
+		order[n].name = PQgetvalue(r->res, i, 1);
+		order[n].primary = bool_at(r, i, 2);
+		order[n].row = i;
+		n++;
 	}
-	qsort(order, (size_t)r->nrows, sizeof(*order), cmp_index_rows);
-	for (int oi = 0; oi < r->nrows; oi++) {
+	qsort(order, (size_t)n, sizeof(*order), cmp_index_rows);
+	for (int oi = 0; oi < n; oi++) {
 		int i = order[oi].row;
-		const char *ns = st_dbres_get(r, i, 0);
-		const char *iname = st_dbres_get(r, i, 2);
-		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
+		st_table *t = order[oi].table;
+		const char *ns = ic->tabns[t->id];
+		const char *iname = st_dbres_get(r, i, 1);
 		st_index_algo algo = ST_ALGO_BTREE;
 		long keys[64], classes[64], options[64];
 		int nkeys, nclasses, noptions;
 		st_index *ix;
 
-		if (!t)
-			continue;
-		if (bool_at(r, i, 11)) {
-			note(ic, ns, t->name, NULL, "expression index", str_at(ic, r, i, 12));
+		if (bool_at(r, i, 10)) {
+			note(ic, ns, t->name, NULL, "expression index", str_at(ic, r, i, 11));
 			continue;
 		}
-		if (!st_dbres_isnull(r, i, 10))
-			note(ic, ns, t->name, NULL, "partial index", str_at(ic, r, i, 12));
-		if (!algo_of(st_dbres_get(r, i, 5), &algo))
+		if (!st_dbres_isnull(r, i, 9))
+			note(ic, ns, t->name, NULL, "partial index", str_at(ic, r, i, 11));
+		if (!algo_of(st_dbres_get(r, i, 4), &algo))
 			continue;
-		nkeys = numbers(st_dbres_get(r, i, 6), keys, 64);
-		nclasses = numbers(st_dbres_get(r, i, 7), classes, 64);
-		noptions = numbers(st_dbres_get(r, i, 8), options, 64);
-		ix = st_table_add_index(ic->s, t, str_at(ic, r, i, 2),
-					bool_at(r, i, 3) ? ST_INDEX_PRIMARY :
-					bool_at(r, i, 4) ? ST_INDEX_UNIQUE :
+		nkeys = numbers(st_dbres_get(r, i, 5), keys, 64);
+		nclasses = numbers(st_dbres_get(r, i, 6), classes, 64);
+		noptions = numbers(st_dbres_get(r, i, 7), options, 64);
+		ix = st_table_add_index(ic->s, t, iname,
+					bool_at(r, i, 2) ? ST_INDEX_PRIMARY :
+					bool_at(r, i, 3) ? ST_INDEX_UNIQUE :
 					ST_INDEX_NORMAL);
 		ix->algo = algo;
-		ix->predicate = str_at(ic, r, i, 10);
+		ix->predicate = str_at(ic, r, i, 9);
 		for (int k = 0; k < nkeys; k++) {
 			/* INCLUDE columns (k >= indnkeyatts) count as index
 			 * columns, as in Prisma's describer (such an index never
@@ -1192,31 +1347,55 @@ action_of(const char *c)
 	}
 }
 
+typedef struct fkrow {
+	st_table *table, *ref;
+	const char *name;
+	int row;
+} fkrow;
+
+/* ORDER BY nspname, relname (the table numbering), conname */
+static int
+cmp_fk_rows(const void *a, const void *b)
+{
+	const fkrow *x = a, *y = b;
+
+	if (x->table->id != y->table->id)
+		return x->table->id < y->table->id ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 static int
 read_fks(ictx *ic)
 {
 	st_dbres *r;
-	int rc;
+	fkrow *order;
+	int rc, n = 0;
 
 	if ((rc = run(ic, q_fks, &r)) < 0)
 		return rc;
+	order = st_alloc_array(ic->cx->arena, (size_t)r->nrows + 1, sizeof(*order));
 	for (int i = 0; i < r->nrows; i++) {
-		const char *ns = st_dbres_get(r, i, 0);
-		const char *rns = st_dbres_get(r, i, 3);
-		st_table *t = find_table(ic, ns, st_dbres_get(r, i, 1));
-		st_table *rt = st_map_get(&ic->nsmap, rns) ?
-			       find_table(ic, rns, st_dbres_get(r, i, 4)) : NULL;
+		/* keys to relations not read (other namespaces) are left out */
+		if (!(order[n].table = table_of(ic, r, i, 0)) ||
+		    !(order[n].ref = table_of(ic, r, i, 2)))
+			continue;
+		order[n].name = PQgetvalue(r->res, i, 1);
+		order[n].row = i;
+		n++;
+	}
+	qsort(order, (size_t)n, sizeof(*order), cmp_fk_rows);
+	for (int oi = 0; oi < n; oi++) {
+		int i = order[oi].row;
+		st_table *t = order[oi].table, *rt = order[oi].ref;
 		long cols[64], refs[64];
 		int ncols, nrefs;
 		st_fk *fk;
 
-		if (!t || !rt)
-			continue;
-		ncols = numbers(st_dbres_get(r, i, 5), cols, 64);
-		nrefs = numbers(st_dbres_get(r, i, 6), refs, 64);
-		fk = st_table_add_fk(ic->s, t, str_at(ic, r, i, 2), rt);
-		fk->on_delete = action_of(st_dbres_get(r, i, 7));
-		fk->on_update = action_of(st_dbres_get(r, i, 8));
+		ncols = numbers(st_dbres_get(r, i, 3), cols, 64);
+		nrefs = numbers(st_dbres_get(r, i, 4), refs, 64);
+		fk = st_table_add_fk(ic->s, t, order[oi].name, rt);
+		fk->on_delete = action_of(st_dbres_get(r, i, 5));
+		fk->on_update = action_of(st_dbres_get(r, i, 6));
 		for (int k = 0; k < ncols && k < nrefs; k++) {
 			st_column *a = column_at(ic, t, cols[k]);
 			st_column *b = column_at(ic, rt, refs[k]);
@@ -1226,8 +1405,8 @@ read_fks(ictx *ic)
 				st_vec_push(&fk->ref_cols, b);
 			}
 		}
-		if (bool_at(r, i, 9))
-			note(ic, ns, t->name, NULL, "deferrable", fk->name);
+		if (bool_at(r, i, 7))
+			note(ic, ic->tabns[t->id], t->name, NULL, "deferrable", fk->name);
 	}
 	return 0;
 }
@@ -1266,6 +1445,10 @@ read_others(ictx *ic)
 			st_map_put(&ic->extra->comments,
 				   comment_key(ic, ns, name, st_dbres_isnull(r, i, 4) ? NULL :
 					       str_at(ic, r, i, 4)),
+				   (void *)str_at(ic, r, i, 3));
+		} else if (!strcmp(kind, "enum comment")) {
+			st_map_put(&ic->extra->enum_comments,
+				   comment_key(ic, ns, name, NULL),
 				   (void *)str_at(ic, r, i, 3));
 		} else if (!strcmp(kind, "view")) {
 			st_vec_push(&ic->extra->views, st_strfmt(ic->cx->arena, "%s.%s",
@@ -1360,18 +1543,22 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 	ic.s->multi_schema = ic.multi;
 	ic.s->qualify_ns = ic.multi ? NULL : st_strdup(cx->arena, ns[0]);
 	ic.nsparam = ns_array(cx->arena, ns, nns);
-	st_map_init(&ic.nsmap, cx->arena);
+	st_map_init(&ic.tables, cx->arena);
+	st_map_init(&ic.types, cx->arena);
 	if (extra) {
 		ic.extra = st_alloc(cx->arena, sizeof(*ic.extra));
 		st_vec_init(&ic.extra->notes, cx->arena);
 		st_vec_init(&ic.extra->views, cx->arena);
 		st_map_init(&ic.extra->comments, cx->arena);
+		st_map_init(&ic.extra->enum_comments, cx->arena);
 	}
 	if (ic.multi)
 		ic.queue[ic.nq++] = q_namespaces;
 	ic.queue[ic.nq++] = q_enums;
 	ic.queue[ic.nq++] = q_tables;
-	ic.queue[ic.nq++] = q_columns;
+	ic.queue[ic.nq++] = q_types;
+	if (!opts || !opts->parallel_url)
+		ic.queue[ic.nq++] = q_columns;
 	ic.queue[ic.nq++] = q_opclasses;
 	ic.queue[ic.nq++] = q_indexes;
 	ic.queue[ic.nq++] = q_fks;
@@ -1379,7 +1566,10 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 		ic.queue[ic.nq++] = q_extensions;
 	if (extra)
 		ic.queue[ic.nq++] = q_others;
-	pipe_start(&ic);
+	/* (without a second connection, or when it fails, run() sends the
+	 * columns query on the first connection after the pipeline) */
+	if (pipe_start(&ic) && opts && opts->parallel_url)
+		start_db2(&ic, opts->parallel_url);
 	if (ic.multi) {
 		/* only the namespaces that exist: the differ creates the others */
 		st_dbres *r;
@@ -1392,10 +1582,8 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 					st_schema_add_namespace(ic.s, ns[i]);
 	}
 	st_schema_add_namespace(ic.s, "public");
-	for (size_t i = 0; i < nns; i++)
-		st_map_put(&ic.nsmap, ns[i], (void *)1);
 	if ((rc = read_enums(&ic)) < 0 || (rc = read_tables(&ic)) < 0 ||
-	    (rc = read_columns(&ic)) < 0 || (rc = read_indexes(&ic)) < 0 ||
+	    (rc = read_types(&ic)) < 0 || (rc = read_columns(&ic)) < 0 || (rc = read_indexes(&ic)) < 0 ||
 	    (rc = read_fks(&ic)) < 0 ||
 	    (opts && opts->extensions && (rc = read_extensions(&ic)) < 0) ||
 	    (extra && (rc = read_others(&ic)) < 0)) {

@@ -24,16 +24,47 @@
 typedef struct rctx {
 	st_ctx *cx;
 	const st_diff_result *m;
-	st_vec *out;
+	st_vec *out;         /* statements, or NULL when writing a script */
+	/*
+	 * A script is written in place: each statement is built at the end
+	 * of the script buffer itself and ended with ";\n", instead of being
+	 * copied into the arena and then into the script.
+	 */
+	st_strbuf *script;
+	size_t nstmts;       /* statements written to script so far */
 	const char *q;       /* m->to->qualify_ns */
 	const char *qprev;   /* m->from->qualify_ns */
 } rctx;
 
+/* Ends the statement built in sb (the script itself, or a scratch buffer
+ * that is then emptied). */
 static void
 emit(rctx *r, st_strbuf *sb)
 {
+	if (r->script) {
+		if (sb != r->script) {
+			st_strbuf_add(r->script, sb->buf, sb->len);
+			st_strbuf_reset(sb);
+		}
+		st_strbuf_add(r->script, ";\n", 2);
+		r->nstmts++;
+		return;
+	}
 	st_vec_push(r->out, st_strdup(r->cx->arena, sb->buf));
 	st_strbuf_reset(sb);
+}
+
+/* A statement already built elsewhere (in the arena). */
+static void
+emit_str(rctx *r, const char *stmt)
+{
+	if (r->script) {
+		st_strbuf_adds(r->script, stmt);
+		st_strbuf_add(r->script, ";\n", 2);
+		r->nstmts++;
+		return;
+	}
+	st_vec_push(r->out, (void *)stmt);
 }
 
 static void
@@ -388,7 +419,7 @@ alter_table(rctx *r, const st_step *s)
 		st_vec_push(&lines, st_strdup(a, sb.buf));
 	}
 	for (size_t i = 0; i < before.len; i++)
-		st_vec_push(r->out, before.items[i]);
+		emit_str(r, before.items[i]);
 	if (lines.len) {
 		st_strbuf_reset(&sb);
 		st_strbuf_adds(&sb, "ALTER TABLE ");
@@ -402,7 +433,7 @@ alter_table(rctx *r, const st_step *s)
 		emit(r, &sb);
 	}
 	for (size_t i = 0; i < after.len; i++)
-		st_vec_push(r->out, after.items[i]);
+		emit_str(r, after.items[i]);
 	st_strbuf_release(&sb);
 }
 
@@ -410,11 +441,12 @@ static void
 alter_enum(rctx *r, const st_step *s)
 {
 	const st_enum *pe = s->enum_prev, *ne = s->enum_next;
+	const st_alter_enum *ae = s->alter_enum;
 	st_strbuf sb = ST_STRBUF_INIT, tmp = ST_STRBUF_INIT;
 
-	if (!s->dropped_values.len) {
-		for (size_t i = 0; i < s->created_values.len; i++) {
-			if (i == 0 && s->created_values.len > 1)
+	if (!ae->dropped_values.len) {
+		for (size_t i = 0; i < ae->created_values.len; i++) {
+			if (i == 0 && ae->created_values.len > 1)
 				st_strbuf_adds(&sb,
 					"-- This migration adds more than one value to an enum.\n"
 					"-- With PostgreSQL versions 11 and earlier, this is not possible\n"
@@ -424,7 +456,7 @@ alter_enum(rctx *r, const st_step *s)
 			st_strbuf_adds(&sb, "ALTER TYPE ");
 			st_render_qualified(&sb, pe->schema ? pe->schema : r->q, pe->name);
 			st_strbuf_adds(&sb, " ADD VALUE ");
-			st_render_string(&sb, s->created_values.items[i]);
+			st_render_string(&sb, ae->created_values.items[i]);
 			emit(r, &sb);
 		}
 		goto done;
@@ -444,8 +476,8 @@ alter_enum(rctx *r, const st_step *s)
 		}
 		st_strbuf_addch(&sb, ')');
 		emit(r, &sb);
-		for (size_t i = 0; i < s->default_usages.len; i++) {
-			const st_enum_usage *u = s->default_usages.items[i];
+		for (size_t i = 0; i < ae->default_usages.len; i++) {
+			const st_enum_usage *u = ae->default_usages.items[i];
 
 			st_strbuf_adds(&sb, "ALTER TABLE ");
 			table_ref_prev(r, &sb, u->prev->table);
@@ -531,8 +563,8 @@ alter_enum(rctx *r, const st_step *s)
 		st_strbuf_adds(&sb, "DROP TYPE ");
 		st_render_qualified(&sb, pe->schema ? pe->schema : r->qprev, oldname);
 		emit(r, &sb);
-		for (size_t i = 0; i < s->default_usages.len; i++) {
-			const st_enum_usage *u = s->default_usages.items[i];
+		for (size_t i = 0; i < ae->default_usages.len; i++) {
+			const st_enum_usage *u = ae->default_usages.items[i];
 			st_strbuf d = ST_STRBUF_INIT;
 
 			if (!u->next || u->next->def.kind == ST_DEF_NONE)
@@ -554,144 +586,142 @@ done:
 	st_strbuf_release(&tmp);
 }
 
-/* One step into rp->out; scratch is a buffer kept across steps. */
+/*
+ * One step: its statements are built in sb, which is r->script when
+ * writing a script, else an empty scratch buffer kept across steps.
+ */
 static void
-render_step(const rctx *rp, const st_step *s, st_strbuf *scratch)
+render_step(rctx *r, const st_step *s, st_strbuf *sb)
 {
-	rctx r = *rp;
-	st_strbuf sb = *scratch;
-
-	st_strbuf_reset(&sb);
 	switch (s->kind) {
 	case ST_STEP_CREATE_SCHEMA:
-		st_strbuf_adds(&sb, "CREATE SCHEMA IF NOT EXISTS ");
-		st_render_ident(&sb, s->ns->name);
-		emit(&r, &sb);
+		st_strbuf_adds(sb, "CREATE SCHEMA IF NOT EXISTS ");
+		st_render_ident(sb, s->ns->name);
+		emit(r, sb);
 		break;
 	case ST_STEP_DROP_EXTENSION:
-		st_strbuf_adds(&sb, "DROP EXTENSION ");
-		st_render_ident(&sb, s->ext_prev->name);
-		emit(&r, &sb);
+		st_strbuf_adds(sb, "DROP EXTENSION ");
+		st_render_ident(sb, s->ext_prev->name);
+		emit(r, sb);
 		break;
 	case ST_STEP_CREATE_EXTENSION: {
 		const st_extension *x = s->ext_next;
 
-		st_strbuf_adds(&sb, "CREATE EXTENSION IF NOT EXISTS ");
-		st_render_ident(&sb, x->name);
+		st_strbuf_adds(sb, "CREATE EXTENSION IF NOT EXISTS ");
+		st_render_ident(sb, x->name);
 		if (*x->version || *x->schema)
-			st_strbuf_adds(&sb, " WITH");
+			st_strbuf_adds(sb, " WITH");
 		if (*x->schema) {
-			st_strbuf_adds(&sb, " SCHEMA ");
-			st_render_ident(&sb, x->schema);
+			st_strbuf_adds(sb, " SCHEMA ");
+			st_render_ident(sb, x->schema);
 		}
 		if (*x->version) {
-			st_strbuf_adds(&sb, " VERSION ");
-			st_render_ident(&sb, x->version);
+			st_strbuf_adds(sb, " VERSION ");
+			st_render_ident(sb, x->version);
 		}
-		emit(&r, &sb);
+		emit(r, sb);
 		break;
 	}
 	case ST_STEP_ALTER_EXTENSION:
 		if (s->ext_alter_version) {
-			st_strbuf_adds(&sb, "ALTER EXTENSION ");
-			st_render_ident(&sb, s->ext_prev->name);
-			st_strbuf_adds(&sb, " UPDATE TO ");
-			st_render_ident(&sb, s->ext_next->version);
-			emit(&r, &sb);
+			st_strbuf_adds(sb, "ALTER EXTENSION ");
+			st_render_ident(sb, s->ext_prev->name);
+			st_strbuf_adds(sb, " UPDATE TO ");
+			st_render_ident(sb, s->ext_next->version);
+			emit(r, sb);
 		}
 		if (s->ext_alter_schema) {
-			st_strbuf_adds(&sb, "ALTER EXTENSION ");
-			st_render_ident(&sb, s->ext_prev->name);
-			st_strbuf_adds(&sb, " SET SCHEMA ");
-			st_render_ident(&sb, s->ext_next->schema);
-			emit(&r, &sb);
+			st_strbuf_adds(sb, "ALTER EXTENSION ");
+			st_render_ident(sb, s->ext_prev->name);
+			st_strbuf_adds(sb, " SET SCHEMA ");
+			st_render_ident(sb, s->ext_next->schema);
+			emit(r, sb);
 		}
 		break;
 	case ST_STEP_CREATE_ENUM: {
 		const st_enum *e = s->enum_next;
 
-		st_strbuf_adds(&sb, "CREATE TYPE ");
-		st_render_qualified(&sb, e->schema ? e->schema : r.q, e->name);
-		st_strbuf_adds(&sb, " AS ENUM (");
+		st_strbuf_adds(sb, "CREATE TYPE ");
+		st_render_qualified(sb, e->schema ? e->schema : r->q, e->name);
+		st_strbuf_adds(sb, " AS ENUM (");
 		for (size_t i = 0; i < e->values.len; i++) {
 			if (i)
-				st_strbuf_adds(&sb, ", ");
-			st_render_string(&sb, e->values.items[i]);
+				st_strbuf_adds(sb, ", ");
+			st_render_string(sb, e->values.items[i]);
 		}
-		st_strbuf_addch(&sb, ')');
-		emit(&r, &sb);
+		st_strbuf_addch(sb, ')');
+		emit(r, sb);
 		break;
 	}
 	case ST_STEP_ALTER_ENUM:
-		alter_enum(&r, s);
+		alter_enum(r, s);
 		break;
 	case ST_STEP_DROP_FOREIGN_KEY:
-		st_strbuf_adds(&sb, "ALTER TABLE ");
-		table_ref(&r, &sb, s->fk_prev->table);
-		st_strbuf_adds(&sb, " DROP CONSTRAINT ");
-		st_render_ident(&sb, s->fk_prev->name ? s->fk_prev->name : "");
-		emit(&r, &sb);
+		st_strbuf_adds(sb, "ALTER TABLE ");
+		table_ref(r, sb, s->fk_prev->table);
+		st_strbuf_adds(sb, " DROP CONSTRAINT ");
+		st_render_ident(sb, s->fk_prev->name ? s->fk_prev->name : "");
+		emit(r, sb);
 		break;
 	case ST_STEP_DROP_INDEX:
-		st_strbuf_adds(&sb, "DROP INDEX ");
-		st_render_qualified(&sb, s->index_prev->table->schema ?
-				    s->index_prev->table->schema : r.q,
+		st_strbuf_adds(sb, "DROP INDEX ");
+		st_render_qualified(sb, s->index_prev->table->schema ?
+				    s->index_prev->table->schema : r->q,
 				    s->index_prev->name);
-		emit(&r, &sb);
+		emit(r, sb);
 		break;
 	case ST_STEP_ALTER_TABLE:
-		alter_table(&r, s);
+		alter_table(r, s);
 		break;
 	case ST_STEP_DROP_TABLE:
-		st_strbuf_adds(&sb, "DROP TABLE ");
-		table_ref(&r, &sb, s->table_prev);
-		emit(&r, &sb);
+		st_strbuf_adds(sb, "DROP TABLE ");
+		table_ref(r, sb, s->table_prev);
+		emit(r, sb);
 		break;
 	case ST_STEP_DROP_ENUM:
-		st_strbuf_adds(&sb, "DROP TYPE ");
-		st_render_qualified(&sb, s->enum_prev->schema ?
-				    s->enum_prev->schema : r.q, s->enum_prev->name);
-		emit(&r, &sb);
+		st_strbuf_adds(sb, "DROP TYPE ");
+		st_render_qualified(sb, s->enum_prev->schema ?
+				    s->enum_prev->schema : r->q, s->enum_prev->name);
+		emit(r, sb);
 		break;
 	case ST_STEP_CREATE_TABLE:
-		create_table(&r, &sb, s->table_next);
-		emit(&r, &sb);
+		create_table(r, sb, s->table_next);
+		emit(r, sb);
 		break;
 	case ST_STEP_CREATE_INDEX:
-		create_index(&r, &sb, s->index_next);
-		emit(&r, &sb);
+		create_index(r, sb, s->index_next);
+		emit(r, sb);
 		break;
 	case ST_STEP_RENAME_FOREIGN_KEY:
-		st_strbuf_adds(&sb, "ALTER TABLE ");
-		table_ref(&r, &sb, s->fk_prev->table);
-		st_strbuf_adds(&sb, " RENAME CONSTRAINT ");
-		st_render_ident(&sb, s->fk_prev->name);
-		st_strbuf_adds(&sb, " TO ");
-		st_render_ident(&sb, s->fk_next->name);
-		emit(&r, &sb);
+		st_strbuf_adds(sb, "ALTER TABLE ");
+		table_ref(r, sb, s->fk_prev->table);
+		st_strbuf_adds(sb, " RENAME CONSTRAINT ");
+		st_render_ident(sb, s->fk_prev->name);
+		st_strbuf_adds(sb, " TO ");
+		st_render_ident(sb, s->fk_next->name);
+		emit(r, sb);
 		break;
 	case ST_STEP_ADD_FOREIGN_KEY:
-		add_fk(&r, &sb, s->fk_next);
-		emit(&r, &sb);
+		add_fk(r, sb, s->fk_next);
+		emit(r, sb);
 		break;
 	case ST_STEP_RENAME_INDEX:
-		st_strbuf_adds(&sb, "ALTER INDEX ");
-		st_render_qualified(&sb, s->index_prev->table->schema ?
-				    s->index_prev->table->schema : r.q,
+		st_strbuf_adds(sb, "ALTER INDEX ");
+		st_render_qualified(sb, s->index_prev->table->schema ?
+				    s->index_prev->table->schema : r->q,
 				    s->index_prev->name);
-		st_strbuf_adds(&sb, " RENAME TO ");
-		st_render_ident(&sb, s->index_next->name);
-		emit(&r, &sb);
+		st_strbuf_adds(sb, " RENAME TO ");
+		st_render_ident(sb, s->index_next->name);
+		emit(r, sb);
 		break;
 	}
-	*scratch = sb;
 }
 
 void
 st_render_step(st_ctx *cx, const st_diff_result *m, const st_step *s,
 	       st_vec *out)
 {
-	rctx r = { cx, m, out, m->to->qualify_ns, m->from->qualify_ns };
+	rctx r = { cx, m, out, NULL, 0, m->to->qualify_ns, m->from->qualify_ns };
 	st_strbuf sb = ST_STRBUF_INIT;
 
 	render_step(&r, s, &sb);
@@ -702,32 +732,28 @@ void
 st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m)
 {
 	bool first = true;
-	st_vec stmts = ST_VEC_INIT(cx->arena);
-	rctx r = { cx, m, &stmts, m->to->qualify_ns, m->from->qualify_ns };
-	st_strbuf scratch = ST_STRBUF_INIT;
+	rctx r = { cx, m, NULL, sb, 0, m->to->qualify_ns, m->from->qualify_ns };
 
-	st_strbuf_grow(&scratch, 1024);
 	/* about 200 bytes of SQL per step: one allocation for most scripts */
 	st_strbuf_grow(sb, m->steps.len * 200);
 	for (size_t i = 0; i < m->steps.len; i++) {
 		const st_step *s = m->steps.items[i];
+		size_t mark = sb->len;
 
-		stmts.len = 0;   /* the statements stay in the arena */
-		render_step(&r, s, &scratch);
-		if (!stmts.len)
-			continue;
+		/* the step's comment goes first; taken back if it renders nothing */
 		if (!first)
 			st_strbuf_addch(sb, '\n');
-		first = false;
 		st_strbuf_adds(sb, "-- ");
 		st_strbuf_adds(sb, st_step_name(s->kind));
 		st_strbuf_addch(sb, '\n');
-		for (size_t j = 0; j < stmts.len; j++) {
-			st_strbuf_adds(sb, stmts.items[j]);
-			st_strbuf_adds(sb, ";\n");
+		r.nstmts = 0;
+		render_step(&r, s, sb);
+		if (!r.nstmts) {
+			st_strbuf_setlen(sb, mark);
+			continue;
 		}
+		first = false;
 	}
-	st_strbuf_release(&scratch);
 	if (first)
 		st_strbuf_adds(sb, "-- This is an empty migration.\n");
 }

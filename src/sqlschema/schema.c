@@ -14,25 +14,49 @@ nsname(const char *ns)
 	return ns && *ns ? ns : "public";
 }
 
-/* "ns\x1fname" into out (room for lens + 2), returns its length. */
-static size_t
-put_key(char *out, const char *ns, size_t nl, const char *name, size_t ml)
+/*
+ * An object of `size` bytes with a copy of name right after it (read it
+ * back with named_copy): the code that reads an object almost always
+ * reads its name too, and finds it in the same cache lines.
+ */
+static void *
+alloc_named(st_schema *s, size_t size, const char *name)
 {
-	memcpy(out, ns, nl);
-	out[nl] = '\x1f';
-	memcpy(out + nl + 1, name, ml + 1);
-	return nl + 1 + ml;
+	size_t n = strlen(name);
+	char *p = st_alloc(s->cx->arena, size + n + 1);
+
+	memcpy(p + size, name, n + 1);
+	return p;
 }
 
-static const char *
-qual_key(st_arena *a, const char *ns, const char *name)
-{
-	const char *n = nsname(ns);
-	size_t nl = strlen(n), ml = strlen(name);
-	char *k = st_alloc(a, nl + ml + 2);
+#define named_copy(obj) ((const char *)((obj) + 1))
 
-	put_key(k, n, nl, name, ml);
-	return k;
+/* st_vec_push, without the call when the vector has room (presized). */
+static inline void
+push(st_vec *v, void *item)
+{
+	if (v->len < v->cap)
+		v->items[v->len++] = item;
+	else
+		st_vec_push(v, item);
+}
+
+/* The namespace name a table or enum keeps: one copy per namespace. */
+static const char *
+ns_name(st_schema *s, const char *schema)
+{
+	const char *n = nsname(schema);
+
+	if (n == schema) {
+		for (size_t i = 0; i < s->namespaces.len; i++) {
+			st_namespace *ns = s->namespaces.items[i];
+
+			if (!strcmp(ns->name, n))
+				return ns->name;
+		}
+		n = st_strdup(s->cx->arena, n);
+	}
+	return n;
 }
 
 st_schema *
@@ -74,46 +98,67 @@ st_table *
 st_schema_add_table(st_schema *s, const char *schema, const char *name)
 {
 	st_arena *a = s->cx->arena;
-	st_table *t = st_alloc(a, sizeof(*t));
+	st_table *t = alloc_named(s, sizeof(*t), name);
 
-	t->name = st_strdup(a, name);
-	t->ns = st_strdup(a, nsname(schema));
+	t->name = named_copy(t);
+	t->ns = ns_name(s, schema);
 	t->schema = s->multi_schema ? t->ns : NULL;
 	st_vec_init(&t->columns, a);
 	st_vec_init(&t->indexes, a);
 	st_vec_init(&t->fks, a);
 	st_map_init(&t->colmap, a);
 	t->id = (int)s->tables.len;
-	st_vec_push(&s->tables, t);
-	st_map_put(&s->tablemap, qual_key(a, schema, name), t);
+	push(&s->tables, t);
 	return t;
+}
+
+/* Gives an empty vector room for exactly n items at *room. */
+static void
+presize(st_vec *v, void ***room, size_t n)
+{
+	if (v->len || v->cap >= n)
+		return;
+	v->items = *room;
+	v->cap = n;
+	*room += n;
+}
+
+void
+st_table_presize(st_schema *s, st_table *t, size_t ncolumns, size_t nindexes,
+		 size_t nfks)
+{
+	size_t n = ncolumns + nindexes + nfks;
+	void **room;
+
+	if (!n)
+		return;
+	room = st_alloc_array(s->cx->arena, n, sizeof(void *));   /* all three */
+	presize(&t->columns, &room, ncolumns);
+	presize(&t->indexes, &room, nindexes);
+	presize(&t->fks, &room, nfks);
+}
+
+void
+st_index_presize(st_schema *s, st_index *ix, size_t ncolumns)
+{
+	void **room;
+
+	if (!ncolumns)
+		return;
+	room = st_alloc_array(s->cx->arena, ncolumns, sizeof(void *));
+	presize(&ix->cols, &room, ncolumns);
 }
 
 st_column *
 st_table_add_column(st_schema *s, st_table *t, const char *name)
 {
-	st_column *c = st_alloc(s->cx->arena, sizeof(*c));
+	st_column *c = alloc_named(s, sizeof(*c), name);
 
-	c->name = st_strdup(s->cx->arena, name);
+	c->name = named_copy(c);
 	c->table = t;
 	c->pos = (int)t->columns.len;
 	c->type.arity = ST_ARITY_REQUIRED;
-	st_vec_push(&t->columns, c);
-	/*
-	 * Small tables (most) are searched linearly, which costs less than
-	 * hashing; the map is built when the table grows past that size.
-	 */
-	if (t->columns.len == COLMAP_MIN) {
-		for (size_t i = 0; i < t->columns.len; i++) {
-			st_column *o = t->columns.items[i];
-
-			if (!st_map_get(&t->colmap, o->name))
-				st_map_put(&t->colmap, o->name, o);
-		}
-	} else if (t->columns.len > COLMAP_MIN &&
-		   !st_map_get(&t->colmap, c->name)) {
-		st_map_put(&t->colmap, c->name, c);
-	}
+	push(&t->columns, c);
 	return c;
 }
 
@@ -121,9 +166,9 @@ st_index *
 st_table_add_index(st_schema *s, st_table *t, const char *name,
 		   st_index_kind kind)
 {
-	st_index *ix = st_alloc(s->cx->arena, sizeof(*ix));
+	st_index *ix = alloc_named(s, sizeof(*ix), name ? name : "");
 
-	ix->name = st_strdup(s->cx->arena, name ? name : "");
+	ix->name = named_copy(ix);
 	ix->kind = kind;
 	ix->table = t;
 	ix->id = s->next_index_id++;
@@ -131,7 +176,7 @@ st_table_add_index(st_schema *s, st_table *t, const char *name,
 	if (kind == ST_INDEX_PRIMARY)
 		t->pk = ix;
 	else
-		st_vec_push(&t->indexes, ix);
+		push(&t->indexes, ix);
 	return ix;
 }
 
@@ -141,16 +186,16 @@ st_index_add_column(st_schema *s, st_index *ix, st_column *c)
 	st_index_col *ic = st_alloc(s->cx->arena, sizeof(*ic));
 
 	ic->column = c;
-	st_vec_push(&ix->cols, ic);
+	push(&ix->cols, ic);
 	return ic;
 }
 
 st_fk *
 st_table_add_fk(st_schema *s, st_table *t, const char *name, st_table *ref)
 {
-	st_fk *fk = st_alloc(s->cx->arena, sizeof(*fk));
+	st_fk *fk = alloc_named(s, sizeof(*fk), name ? name : "");
 
-	fk->name = name ? st_strdup(s->cx->arena, name) : NULL;
+	fk->name = name ? named_copy(fk) : NULL;
 	fk->table = t;
 	fk->ref_table = ref;
 	fk->on_delete = ST_FK_NO_ACTION;
@@ -158,7 +203,7 @@ st_table_add_fk(st_schema *s, st_table *t, const char *name, st_table *ref)
 	st_vec_init(&fk->cols, s->cx->arena);
 	st_vec_init(&fk->ref_cols, s->cx->arena);
 	fk->id = s->next_fk_id++;
-	st_vec_push(&t->fks, fk);
+	push(&t->fks, fk);
 	return fk;
 }
 
@@ -166,15 +211,15 @@ st_enum *
 st_schema_add_enum(st_schema *s, const char *schema, const char *name)
 {
 	st_arena *a = s->cx->arena;
-	st_enum *e = st_alloc(a, sizeof(*e));
+	st_enum *e = alloc_named(s, sizeof(*e), name);
 
-	e->name = st_strdup(a, name);
-	e->ns = st_strdup(a, nsname(schema));
+	e->name = named_copy(e);
+	e->ns = ns_name(s, schema);
 	e->schema = s->multi_schema ? e->ns : NULL;
 	st_vec_init(&e->values, a);
 	e->id = (int)s->enums.len;
 	st_vec_push(&s->enums, e);
-	st_map_put(&s->enummap, qual_key(a, schema, name), e);
+	e->same_name = st_map_put(&s->enummap, e->name, e);
 	return e;
 }
 
@@ -194,43 +239,74 @@ st_schema_add_extension(st_schema *s, const char *name)
 st_value *
 st_value_new(st_schema *s, st_value_kind kind, const char *text)
 {
-	st_value *v = st_alloc(s->cx->arena, sizeof(*v));
+	st_value *v = alloc_named(s, sizeof(*v), text ? text : "");
 
+	v->text = named_copy(v);
 	v->kind = kind;
-	v->text = text ? st_strdup(s->cx->arena, text) : "";
 	st_vec_init(&v->items, s->cx->arena);
 	return v;
+}
+
+/*
+ * Brings the table map up to date.  Lookups take a const schema: the map
+ * is a cache of s->tables, filled on demand, hence the cast.
+ */
+static void
+map_tables(const st_schema *cs)
+{
+	st_schema *s = (st_schema *)cs;
+
+	for (; s->tables_mapped < s->tables.len; s->tables_mapped++) {
+		st_table *t = s->tables.items[s->tables_mapped];
+
+		/* the newest first, so that a duplicate shadows the older one */
+		t->same_name = st_map_put(&s->tablemap, t->name, t);
+	}
 }
 
 st_table *
 st_schema_table(const st_schema *s, const char *schema, const char *name)
 {
-	char buf[512];
-	const char *n = nsname(schema);
-	size_t nl = strlen(n), ml = strlen(name);
+	const char *ns = nsname(schema);
 
-	if (nl + ml + 2 > sizeof(buf))
-		return st_map_get(&s->tablemap, qual_key(s->cx->arena, schema, name));
-	return st_map_getn(&s->tablemap, buf, put_key(buf, n, nl, name, ml));
+	map_tables(s);
+	for (st_table *t = st_map_get(&s->tablemap, name); t; t = t->same_name)
+		if (!strcmp(t->ns, ns))
+			return t;
+	return NULL;
 }
 
 st_enum *
 st_schema_enum(const st_schema *s, const char *schema, const char *name)
 {
-	char buf[512];
-	const char *n = nsname(schema);
-	size_t nl = strlen(n), ml = strlen(name);
+	const char *ns = nsname(schema);
 
-	if (nl + ml + 2 > sizeof(buf))
-		return st_map_get(&s->enummap, qual_key(s->cx->arena, schema, name));
-	return st_map_getn(&s->enummap, buf, put_key(buf, n, nl, name, ml));
+	for (st_enum *e = st_map_get(&s->enummap, name); e; e = e->same_name)
+		if (!strcmp(e->ns, ns))
+			return e;
+	return NULL;
 }
 
+/*
+ * Small tables (most) are searched linearly, which costs less than
+ * hashing; bigger ones get a map on their first lookup (a cache of
+ * t->columns, hence the cast), where the first column of a name wins.
+ */
 st_column *
-st_table_column(const st_table *t, const char *name)
+st_table_column(const st_table *ct, const char *name)
 {
-	if (t->columns.len >= COLMAP_MIN)
+	st_table *t = (st_table *)ct;
+
+	if (t->columns.len >= COLMAP_MIN) {
+		for (; t->cols_mapped < t->columns.len; t->cols_mapped++) {
+			st_column *c = t->columns.items[t->cols_mapped];
+			st_column *prev = st_map_put(&t->colmap, c->name, c);
+
+			if (prev)
+				st_map_put(&t->colmap, c->name, prev);
+		}
 		return st_map_get(&t->colmap, name);
+	}
 	for (size_t i = 0; i < t->columns.len; i++) {
 		st_column *c = t->columns.items[i];
 
@@ -240,16 +316,17 @@ st_table_column(const st_table *t, const char *name)
 	return NULL;
 }
 
+/*
+ * Tables, enums, extensions and namespaces are only ever appended, so
+ * their ids already are their positions, as are the columns' (set by
+ * st_table_add_column); the loops restate that for the few objects
+ * there are, and leave the many columns untouched.
+ */
 void
 st_schema_finish(st_schema *s)
 {
-	for (size_t i = 0; i < s->tables.len; i++) {
-		st_table *t = s->tables.items[i];
-
-		t->id = (int)i;
-		for (size_t j = 0; j < t->columns.len; j++)
-			((st_column *)t->columns.items[j])->pos = (int)j;
-	}
+	for (size_t i = 0; i < s->tables.len; i++)
+		((st_table *)s->tables.items[i])->id = (int)i;
 	for (size_t i = 0; i < s->enums.len; i++)
 		((st_enum *)s->enums.items[i])->id = (int)i;
 	for (size_t i = 0; i < s->extensions.len; i++)
@@ -260,16 +337,20 @@ st_schema_finish(st_schema *s)
 
 /* ==== rendering helpers ==== */
 
+/* The renderer's most frequent append: one scan finds the end of the
+ * name and any quote (then st_sql_ident doubles them). */
 void
 st_render_ident(st_strbuf *sb, const char *name)
 {
-	size_t n = strlen(name);
+	const char *end = strchrnul(name, '"');
+	size_t n = (size_t)(end - name);
 
-	if (memchr(name, '"', n)) {
+	if (*end) {
 		st_sql_ident(sb, name);
 		return;
 	}
-	st_strbuf_grow(sb, n + 2);
+	if (sb->len + n + 3 > sb->alloc)
+		st_strbuf_grow(sb, n + 2);
 	sb->buf[sb->len++] = '"';
 	memcpy(sb->buf + sb->len, name, n);
 	sb->len += n;

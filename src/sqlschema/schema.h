@@ -9,11 +9,13 @@
  *	st_column *c = st_table_add_column(s, t, "id");
  *	c->type.family = ST_FAM_INT; c->type.native = ST_PG_INTEGER;
  *	...
- *	st_schema_finish(s);          // ids and lookup maps; call once, last
+ *	st_schema_finish(s);          // positional ids; call once, last
  *
  * Everything lives in the arena of the context passed to st_schema_new();
- * nothing has a free function.  The order in which objects are added is
- * meaningful: it is the order Prisma's calculator pushes them, and the
+ * nothing has a free function.  Names are copied into it: a column's
+ * (table's, index's) name is stored right after the object, so that the
+ * differ and the renderer find both in the same cache lines.  The order
+ * in which objects are added is meaningful: it is the order Prisma's calculator pushes them, and the
  * differ sorts its steps by these positions (the `id` fields set by
  * st_schema_finish), exactly like Prisma sorts by describer ids.
  */
@@ -85,11 +87,11 @@ typedef struct st_coltype {
 	st_family family;
 	st_pgtype native;          /* ST_PG_NONE for enums and unsupported */
 	int nargs;                 /* 0..2 native type arguments */
+	st_arity arity;
 	long args[2];
 	const char *enum_name;     /* ST_FAM_ENUM: the enum's database name */
 	const char *enum_schema;   /* its namespace, NULL when unqualified */
 	const char *raw;           /* ST_FAM_UNSUPPORTED: type text as written */
-	st_arity arity;
 } st_coltype;
 
 /* A constant default value (Prisma's PrismaValue). */
@@ -128,14 +130,15 @@ typedef struct st_default {
 
 typedef struct st_table st_table;
 
+/* (Fields ordered without padding: a big schema has 100,000 columns.) */
 typedef struct st_column {
 	const char *name;
 	st_coltype type;
 	st_default def;
-	bool autoincrement;       /* SERIAL-like: the type renders as *SERIAL */
-	bool virtual_default;     /* client-side default (uuid(), cuid() ...) */
 	st_table *table;
 	int pos;                  /* position in its table */
+	bool autoincrement;       /* SERIAL-like: the type renders as *SERIAL */
+	bool virtual_default;     /* client-side default (uuid(), cuid() ...) */
 } st_column;
 
 typedef enum st_index_kind {
@@ -161,10 +164,10 @@ typedef enum st_index_algo {
 
 typedef struct st_index_col {
 	st_column *column;
-	st_sort sort;
 	const char *opclass;      /* e.g. "jsonb_path_ops", NULL when none */
-	bool opclass_is_default;  /* Prisma's is_default for that opclass */
 	long length;              /* 0 when none (not used by PostgreSQL) */
+	st_sort sort;
+	bool opclass_is_default;  /* Prisma's is_default for that opclass */
 } st_index_col;
 
 typedef struct st_index {
@@ -203,7 +206,11 @@ struct st_table {
 	st_index *pk;             /* or NULL */
 	st_vec indexes;           /* st_index *, not the primary key */
 	st_vec fks;               /* st_fk * */
-	st_map colmap;            /* name -> st_column *, once 16 columns */
+	/* name -> st_column * for tables of 16 columns or more, filled by
+	 * st_table_column (cols_mapped columns so far) */
+	st_map colmap;
+	size_t cols_mapped;
+	st_table *same_name;      /* tablemap chain: same name, other ns */
 	int id;
 };
 
@@ -212,6 +219,7 @@ typedef struct st_enum {
 	const char *schema;       /* for rendering; NULL: unqualified */
 	const char *ns;
 	st_vec values;            /* const char * */
+	struct st_enum *same_name; /* enummap chain: same name, other ns */
 	int id;
 } st_enum;
 
@@ -242,7 +250,15 @@ typedef struct st_schema {
 	 */
 	const char *qualify_ns;
 	int next_index_id, next_fk_id;
-	st_map tablemap;          /* "schema\x1fname" -> st_table * */
+	/*
+	 * name -> the last table (enum) added with that name; the others of
+	 * that name, in other namespaces, follow through same_name.  The
+	 * table map is filled on the first lookup (tables_mapped of them so
+	 * far): a schema that is only rendered, like the new side of a
+	 * --from-empty diff, never needs it.
+	 */
+	st_map tablemap;
+	size_t tables_mapped;
 	st_map enummap;
 } st_schema;
 
@@ -257,7 +273,16 @@ st_namespace *st_schema_add_namespace(st_schema *s, const char *name);
  */
 st_table *st_schema_add_table(st_schema *s, const char *ns,
 			      const char *name);
+/* Columns are never removed or reordered: c->pos is set here. */
 st_column *st_table_add_column(st_schema *s, st_table *t, const char *name);
+/*
+ * Optional: sizes t's vectors (ix's) for the number of objects the
+ * source is about to add, so that big schemas do not grow them step by
+ * step.  Call before the first add.
+ */
+void st_table_presize(st_schema *s, st_table *t, size_t ncolumns,
+		      size_t nindexes, size_t nfks);
+void st_index_presize(st_schema *s, st_index *ix, size_t ncolumns);
 /* kind ST_INDEX_PRIMARY sets t->pk; others are appended to t->indexes. */
 st_index *st_table_add_index(st_schema *s, st_table *t, const char *name,
 			     st_index_kind kind);
@@ -269,7 +294,8 @@ st_enum *st_schema_add_enum(st_schema *s, const char *ns,
 st_extension *st_schema_add_extension(st_schema *s, const char *name);
 st_value *st_value_new(st_schema *s, st_value_kind kind, const char *text);
 
-/* Lookups (after st_schema_finish, or incrementally: maps are kept live). */
+/* Lookups, at any time: they see every object added so far.  (Not
+ * thread-safe: the table map is filled on the first lookup.) */
 st_table *st_schema_table(const st_schema *s, const char *ns,
 			  const char *name);
 st_enum *st_schema_enum(const st_schema *s, const char *ns,

@@ -80,19 +80,31 @@ typedef struct st_enum_usage {
 	st_column *next;          /* NULL when the default is not reinstalled */
 } st_enum_usage;
 
+/* What an AlterEnum step changes. */
+typedef struct st_alter_enum {
+	st_vec created_values, dropped_values; /* const char * */
+	st_vec default_usages;               /* st_enum_usage * */
+} st_alter_enum;
+
 typedef struct st_step {
 	st_step_kind kind;
+	bool ext_alter_version, ext_alter_schema;
+	bool from_drop_and_recreate;         /* CreateIndex */
 	st_namespace *ns;                    /* CreateSchema */
 	st_extension *ext_prev, *ext_next;   /* extension steps */
-	bool ext_alter_version, ext_alter_schema;
 	st_enum *enum_prev, *enum_next;      /* enum steps */
-	st_vec created_values, dropped_values; /* AlterEnum: const char * */
-	st_vec default_usages;               /* AlterEnum: st_enum_usage * */
 	st_table *table_prev, *table_next;   /* table steps */
-	st_vec changes;                      /* AlterTable: st_table_change * */
 	st_index *index_prev, *index_next;   /* index steps */
-	bool from_drop_and_recreate;         /* CreateIndex */
 	st_fk *fk_prev, *fk_next;            /* foreign key steps */
+	/*
+	 * The lists of the two kinds that have any; read them only for a
+	 * step of that kind.  (A big diff has tens of thousands of steps,
+	 * and most have no list at all.)
+	 */
+	union {
+		st_alter_enum *alter_enum;   /* AlterEnum */
+		st_vec changes;              /* AlterTable: st_table_change * */
+	};
 } st_step;
 
 typedef struct st_diff_result {

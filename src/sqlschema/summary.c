@@ -197,14 +197,17 @@ step_lines(st_strbuf *sb, const st_step *s)
 	case ST_STEP_CREATE_ENUM:
 		st_strbuf_addf(sb, "  - %s\n", s->enum_next->name);
 		break;
-	case ST_STEP_ALTER_ENUM:
-		for (size_t i = 0; i < s->created_values.len; i++)
+	case ST_STEP_ALTER_ENUM: {
+		const st_alter_enum *ae = s->alter_enum;
+
+		for (size_t i = 0; i < ae->created_values.len; i++)
 			st_strbuf_addf(sb, "  [+] Added variant `%s`\n",
-				       (const char *)s->created_values.items[i]);
-		for (size_t i = 0; i < s->dropped_values.len; i++)
+				       (const char *)ae->created_values.items[i]);
+		for (size_t i = 0; i < ae->dropped_values.len; i++)
 			st_strbuf_addf(sb, "  [-] Removed variant `%s`\n",
-				       (const char *)s->dropped_values.items[i]);
+				       (const char *)ae->dropped_values.items[i]);
 		break;
+	}
 	case ST_STEP_DROP_FOREIGN_KEY:
 		st_strbuf_adds(sb, "  [-] Removed foreign key on columns (");
 		column_list(sb, &s->fk_prev->cols, false);

@@ -82,12 +82,12 @@ struct callback {
 };
 
 struct st_arena {
+	st_arena_cur cur;         /* bump pointer into blocks (first: arena.h) */
 	size_t next_block;        /* size of the next ordinary block */
 	st_arena *parent;
 	st_arena *first_child, *next_sibling;
 	struct block *blocks;
 	struct callback *callbacks;
-	size_t used;
 };
 
 void *
@@ -154,7 +154,7 @@ release(st_arena *a)
 		a->blocks = b->next;
 		block_free(b);
 	}
-	a->used = 0;
+	memset(&a->cur, 0, sizeof(a->cur));
 	a->next_block = 0;
 }
 
@@ -186,44 +186,49 @@ st_arena_free(st_arena *a)
 static void *
 alloc_block(st_arena *a, size_t size, bool *zeroed)
 {
-	struct block *b = a->blocks;
-	size_t need = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	void *p;
+	struct block *b;
+	size_t need = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1), bsize;
 
 	if (need == 0)
 		need = ALIGN;
-	if (!b || b->size - b->used < need) {
-		size_t bsize;
+	if (need <= (size_t)(a->cur.end - a->cur.ptr)) {
+		void *p = a->cur.ptr;
 
-		/* ordinary blocks double up to BLOCK_MAX, so a big command
-		 * touches few blocks; big requests get their own block */
-		if (a->next_block < BLOCK_MIN)
-			a->next_block = BLOCK_MIN;
-		if (need > a->next_block / 4) {
-			bsize = need;
-		} else {
-			/* header included, so a mapped block is exactly a
-			 * power of two (huge-page aligned by the kernel) */
-			bsize = a->next_block - sizeof(struct block);
-			if (a->next_block < BLOCK_MAX)
-				a->next_block *= 2;
-		}
-
-		/* big requests get their own block behind the current one */
-		b = block_new(bsize);
-		if (bsize == need && a->blocks) {
-			b->next = a->blocks->next;
-			a->blocks->next = b;
-		} else {
-			b->next = a->blocks;
-			a->blocks = b;
-		}
+		a->cur.ptr += need;
+		*zeroed = a->cur.zeroed;
+		return p;
 	}
-	p = b->data + b->used;
-	b->used += need;
-	a->used += need;
+
+	/* ordinary blocks double up to BLOCK_MAX, so a big command touches
+	 * few blocks; big requests get their own block */
+	if (a->next_block < BLOCK_MIN)
+		a->next_block = BLOCK_MIN;
+	if (need > a->next_block / 4) {
+		bsize = need;
+	} else {
+		/* header included, so a mapped block is exactly a power of
+		 * two (huge-page aligned by the kernel) */
+		bsize = a->next_block - sizeof(struct block);
+		if (a->next_block < BLOCK_MAX)
+			a->next_block *= 2;
+	}
+	b = block_new(bsize);
+	b->used = need;
 	*zeroed = b->zeroed;
-	return p;
+	if (bsize == need && a->blocks) {
+		/* a big request: behind the current block, which stays */
+		b->next = a->blocks->next;
+		a->blocks->next = b;
+	} else {
+		if (a->blocks)
+			a->blocks->used = (size_t)(a->cur.ptr - a->blocks->data);
+		b->next = a->blocks;
+		a->blocks = b;
+		a->cur.ptr = b->data + need;
+		a->cur.end = b->data + b->size;
+		a->cur.zeroed = b->zeroed;
+	}
+	return b->data;
 }
 
 static void *
@@ -235,7 +240,7 @@ alloc_raw(st_arena *a, size_t size)
 }
 
 void *
-st_alloc(st_arena *a, size_t size)
+st_alloc_slow(st_arena *a, size_t size)
 {
 	bool zeroed;
 	void *p = alloc_block(a, size, &zeroed);
@@ -281,7 +286,6 @@ st_strdup(st_arena *a, const char *s)
 char *
 st_vstrfmt(st_arena *a, const char *fmt, va_list ap)
 {
-	struct block *b = a->blocks;
 	va_list cp;
 	int n;
 	char *s;
@@ -289,10 +293,10 @@ st_vstrfmt(st_arena *a, const char *fmt, va_list ap)
 	/* Format straight into the free end of the current block; only when
 	 * the text does not fit is it formatted a second time. */
 	va_copy(cp, ap);
-	if (b && b->size > b->used) {
-		size_t room = b->size - b->used;
+	if (a->cur.ptr < a->cur.end) {
+		size_t room = (size_t)(a->cur.end - a->cur.ptr);
 
-		s = (char *)b->data + b->used;
+		s = (char *)a->cur.ptr;
 		n = vsnprintf(s, room, fmt, cp);
 		va_end(cp);
 		if (n < 0)
@@ -301,7 +305,7 @@ st_vstrfmt(st_arena *a, const char *fmt, va_list ap)
 		if ((((size_t)n + 1 + ALIGN - 1) & ~(size_t)(ALIGN - 1)) <= room)
 			return alloc_raw(a, (size_t)n + 1);
 		/* the attempt wrote into the free end: no longer zero */
-		b->zeroed = false;
+		a->cur.zeroed = false;
 	} else {
 		n = vsnprintf(NULL, 0, fmt, cp);
 		va_end(cp);
@@ -339,5 +343,9 @@ st_arena_on_reset(st_arena *a, void (*fn)(void *), void *arg)
 size_t
 st_arena_used(const st_arena *a)
 {
-	return a->used;
+	size_t n = 0;
+
+	for (const struct block *b = a->blocks; b; b = b->next)
+		n += b == a->blocks ? (size_t)(a->cur.ptr - b->data) : b->used;
+	return n;
 }

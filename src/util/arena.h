@@ -12,9 +12,24 @@
 #define ST_UTIL_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct st_arena st_arena;
+
+/*
+ * The free end of an arena's current block.  It is the first member of
+ * every st_arena, so st_alloc() can hand out memory inline (a parse makes
+ * hundreds of thousands of small nodes); everything else about an arena
+ * is private to arena.c.
+ */
+typedef struct st_arena_cur {
+	unsigned char *ptr, *end;
+	bool zeroed;               /* ptr..end is known to be zero */
+} st_arena_cur;
+
+void *st_alloc_slow(st_arena *a, size_t size);
 
 /* A new arena; freed with its parent when parent is not NULL. */
 st_arena *st_arena_new(st_arena *parent);
@@ -23,7 +38,27 @@ void st_arena_free(st_arena *a);
 /* Runs callbacks and releases all memory, but keeps the arena usable. */
 void st_arena_reset(st_arena *a);
 
-void *st_alloc(st_arena *a, size_t size);   /* zeroed, 16-byte aligned */
+/* Zeroed, 16-byte aligned. */
+static inline void *
+st_alloc(st_arena *a, size_t size)
+{
+	st_arena_cur *c = (st_arena_cur *)a;
+	size_t room = (size_t)(c->end - c->ptr);
+
+	if (size - 1 < room) {          /* 0 < size <= room */
+		size_t need = (size + 15) & ~(size_t)15;
+
+		if (need <= room) {
+			void *p = c->ptr;
+
+			c->ptr += need;
+			if (!c->zeroed)
+				memset(p, 0, size);
+			return p;
+		}
+	}
+	return st_alloc_slow(a, size);
+}
 void *st_alloc_array(st_arena *a, size_t n, size_t size);
 char *st_strdup(st_arena *a, const char *s);
 char *st_strndup(st_arena *a, const char *s, size_t n);

@@ -8,30 +8,50 @@
 #include <string.h>
 
 st_source *
-st_source_new(st_ctx *cx, const char *path, const char *text, size_t len)
+st_source_adopt(st_ctx *cx, const char *path, const char *text, size_t len)
 {
 	st_source *s = st_alloc(cx->arena, sizeof(*s));
-	const char *p, *end = text + len;
-	size_t n = 1;
 
 	s->path = st_strdup(cx->arena, path);
-	s->text = st_memdup(cx->arena, text, len);
+	s->text = text;
 	s->len = len;
+	s->arena = cx->arena;
+	return s;
+}
+
+st_source *
+st_source_new(st_ctx *cx, const char *path, const char *text, size_t len)
+{
+	return st_source_adopt(cx, path, st_memdup(cx->arena, text, len), len);
+}
+
+/* The line index, built on first use (a source is read-only otherwise). */
+static void
+index_lines(const st_source *src)
+{
+	st_source *s = (st_source *)src;
+	const char *p, *text = s->text, *end = text + s->len;
+	size_t n = 1;
+
+	if (s->line_starts)
+		return;
 	for (p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
 		n++;
-	s->line_starts = st_alloc_array(cx->arena, n, sizeof(size_t));
+	s->line_starts = st_alloc_array(s->arena, n, sizeof(size_t));
 	s->line_starts[0] = 0;
 	n = 1;
 	for (p = text; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
 		s->line_starts[n++] = (size_t)(p - text) + 1;
 	s->nlines = n;
-	return s;
 }
 
 static size_t
 line_index(const st_source *src, size_t off)
 {
-	size_t lo = 0, hi = src->nlines;
+	size_t lo = 0, hi;
+
+	index_lines(src);
+	hi = src->nlines;
 
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;

@@ -15,16 +15,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/error.h"
 
 typedef struct st_source {
 	const char *path;     /* as given by the user */
-	const char *text;     /* NUL-terminated copy of the bytes */
+	const char *text;     /* NUL-terminated bytes in the ctx's arena */
 	size_t len;
-	size_t *line_starts;  /* byte offset of each line */
+	/* Byte offset of each line: built on the first line/column lookup
+	 * (only diagnostics need it), in arena. */
+	size_t *line_starts;
 	size_t nlines;
+	st_arena *arena;
 } st_source;
 
 typedef enum st_severity {
@@ -33,9 +37,11 @@ typedef enum st_severity {
 	ST_SEV_NOTE,
 } st_severity;
 
+/* 16 bytes: the syntax tree holds several per line.  32-bit offsets are
+ * enough since files are read up to ST_FS_MAX_FILE (64 MiB). */
 typedef struct st_span {
 	const st_source *src; /* may be NULL for diagnostics without a place */
-	size_t start, end;    /* byte offsets, end exclusive */
+	uint32_t start, end;  /* byte offsets, end exclusive */
 } st_span;
 
 typedef struct st_diag {
@@ -49,6 +55,10 @@ typedef struct st_diag {
 /* Builds a source from bytes (copied into cx's arena). */
 st_source *st_source_new(st_ctx *cx, const char *path, const char *text,
 			 size_t len);
+/* Like st_source_new, but takes text as it is: it must stay alive as long
+ * as the source and be NUL-terminated at len (st_file_read's buffer). */
+st_source *st_source_adopt(st_ctx *cx, const char *path, const char *text,
+			   size_t len);
 /* 1-based line and column (column in characters, UTF-8 aware). */
 void st_source_linecol(const st_source *src, size_t off, size_t *line,
 		       size_t *col);

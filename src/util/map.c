@@ -3,12 +3,14 @@
  */
 #include "util/map.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
 /* FNV-1a over 8-byte words, then a final mix: cheap for the short
- * identifiers maps hold, and well spread in the low bits we mask. */
-static size_t
+ * identifiers maps hold, and well spread in the low bits we mask (32 of
+ * them are kept: tables never get near 2^32 slots). */
+static uint32_t
 hash(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -25,7 +27,7 @@ hash(const char *s, size_t n)
 	h ^= h >> 32;
 	h *= 0x9E3779B97F4A7C15ULL;
 	h ^= h >> 29;
-	return (size_t)h;
+	return (uint32_t)h;
 }
 
 void
@@ -37,7 +39,7 @@ st_map_init(st_map *m, st_arena *a)
 }
 
 static st_map_entry *
-find(const st_map *m, const char *key, size_t n, size_t h)
+find(const st_map *m, const char *key, size_t n, uint32_t h)
 {
 	size_t i;
 
@@ -72,16 +74,17 @@ grow(st_map *m)
 void *
 st_map_putn(st_map *m, const char *key, size_t keylen, void *value)
 {
-	size_t h = hash(key, keylen);
+	uint32_t h = hash(key, keylen);
 	st_map_entry *e;
 	void *prev;
 
+	assert(keylen <= UINT32_MAX);
 	if ((m->len + 1) * 4 > m->cap * 3)
 		grow(m);
 	e = find(m, key, keylen, h);
 	if (!e->key) {
 		e->key = key;
-		e->keylen = keylen;
+		e->keylen = (uint32_t)keylen;
 		e->hash = h;
 		e->value = value;
 		m->len++;
@@ -101,22 +104,31 @@ st_map_put(st_map *m, const char *key, void *value)
 void *
 st_map_getn(const st_map *m, const char *key, size_t keylen)
 {
-	st_map_entry *e = find(m, key, keylen, hash(key, keylen));
+	st_map_entry *e;
 
+	/* an empty map (composite types, most schemas' enums...) has no key
+	 * to hash for */
+	if (!m->len)
+		return NULL;
+	e = find(m, key, keylen, hash(key, keylen));
 	return e && e->key ? e->value : NULL;
 }
 
 void *
 st_map_get(const st_map *m, const char *key)
 {
-	return st_map_getn(m, key, strlen(key));
+	return m->len ? st_map_getn(m, key, strlen(key)) : NULL;
 }
 
 bool
 st_map_has(const st_map *m, const char *key)
 {
-	size_t n = strlen(key);
-	st_map_entry *e = find(m, key, n, hash(key, n));
+	size_t n;
+	st_map_entry *e;
 
+	if (!m->len)
+		return false;
+	n = strlen(key);
+	e = find(m, key, n, hash(key, n));
 	return e && e->key;
 }

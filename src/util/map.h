@@ -8,14 +8,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
+/* 24 bytes: keys are short, and a smaller table stays in the cache. */
 typedef struct st_map_entry {
 	const char *key;
-	size_t keylen;
-	size_t hash;
 	void *value;
+	uint32_t keylen;
+	uint32_t hash;
 } st_map_entry;
 
 typedef struct st_map {

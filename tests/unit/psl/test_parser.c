@@ -156,7 +156,8 @@ test_psl_parser__blocks_and_fields(void **state)
 	assert_non_null(a);
 	e = st_psl_attr_arg(a, NULL, 0);
 	assert_true(st_psl_expr_is_call(e, "uuid"));
-	assert_string_equal(e->args.items[0]->value->raw, "7");
+	assert_string_equal(st_psl_expr_raw(cx->arena,
+						 e->args.items[0]->value), "7");
 	a = st_psl_field_attr(fld, "db.Uuid");
 	assert_non_null(a);
 	assert_false(a->has_args);
@@ -170,7 +171,9 @@ test_psl_parser__blocks_and_fields(void **state)
 	assert_string_equal(fld->trailing->text, "// login");
 	a = st_psl_field_attr(fld, "db.VarChar");
 	assert_true(a->has_args);
-	assert_string_equal(st_psl_attr_arg(a, NULL, 0)->raw, "255");
+	assert_string_equal(st_psl_expr_raw(cx->arena,
+						 st_psl_attr_arg(a, NULL, 0)),
+			    "255");
 	assert_int_equal(st_psl_block_field(user, "posts")->type.arity,
 			 ST_PSL_LIST);
 	fld = st_psl_block_field(user, "geo");
@@ -199,11 +202,12 @@ test_psl_parser__blocks_and_fields(void **state)
 					      "default"), NULL, 0);
 	assert_int_equal(e->kind, ST_PSL_EXPR_NUMBER);
 	assert_true(e->is_float);
-	assert_string_equal(e->raw, "-1.50");
+	assert_string_equal(st_psl_expr_raw(cx->arena, e), "-1.50");
 	e = st_psl_attr_arg(st_psl_field_attr(st_psl_block_field(post, "meta"),
 					      "default"), NULL, 0);
 	assert_string_equal(e->str, "{\"a\": 1}");
-	assert_string_equal(e->raw, "\"{\\\"a\\\": 1}\"");
+	assert_string_equal(st_psl_expr_raw(cx->arena, e),
+			    "\"{\\\"a\\\": 1}\"");
 
 	role = st_psl_file_block(f, "Role");
 	assert_int_equal(role->nvalues, 2);
@@ -313,8 +317,9 @@ test_psl_parser__objects_and_odd_syntax(void **state)
 
 	assert_int_equal(f->nblocks, 2);
 	assert_non_null(st_psl_field_attr(a->fields[0], "id"));
-	assert_string_equal(st_psl_attr_arg(st_psl_field_attr(a->fields[1],
-				"default"), NULL, 0)->raw, "1");
+	assert_string_equal(st_psl_expr_raw(cx->arena, st_psl_attr_arg(
+				st_psl_field_attr(a->fields[1], "default"),
+				NULL, 0)), "1");
 	rel = st_psl_field_attr(a->fields[2], "relation");
 	assert_true(rel->args.trailing_comma);
 	assert_non_null(st_psl_arg_named(&rel->args, "fields"));
