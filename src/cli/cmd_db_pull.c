@@ -6,9 +6,12 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/commands.h"
 #include "cli/devcli.h"
+#include "psl/model.h"
+#include "psl/psl.h"
 #include "sqlschema/introspect.h"
 #include "sqlschema/pull.h"
 #include "util/fs.h"
@@ -27,6 +30,76 @@ static const st_cmd_help help = {
 	"  strata db pull --print > introspected.prisma\n"
 	"  strata db pull --url postgresql://me@localhost/legacy --print",
 };
+
+/* sqlschema/pull.c (see there; to move into pull.h) */
+int st_pull_render_warn(st_ctx *cx, const st_schema *s,
+			const st_introspect_extra *extra, const char *existing,
+			bool reuse_names, st_strbuf *out, st_strbuf *warnings);
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Prisma's --print form of the warnings: on stderr, every line behind
+ * "// " so that the block can be pasted into the schema. */
+static void
+print_warnings_commented(const st_strbuf *w)
+{
+	const char *p = w->buf;
+
+	fputs("\n", stderr);
+	for (;;) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(stderr, "// %.*s", (int)n, p);
+		if (!p[n])
+			break;
+		fputs("\n", stderr);
+		p += n + 1;
+	}
+	fputs("\n", stderr);
+}
+
+/*
+ * The namespaces to introspect: with `schemas = [...]` in the datasource,
+ * every one listed, whether or not a model uses it yet (Prisma's db pull
+ * reads them all; st_dev_namespaces leaves out an unused "public", which
+ * is right for migrate only); otherwise none, i.e. the URL's ?schema=.
+ * A schema that does not validate counts as single-schema: db pull still
+ * keeps its blocks.  The validation runs in a context of its own so that
+ * its diagnostics do not reach the user.
+ */
+static void
+pull_namespaces(st_ctx *cx, const st_project *p, const char *const **ns,
+		size_t *n, bool *multi)
+{
+	st_ctx *pcx = st_ctx_new(cx->arena);
+	st_psl_schema *ast = NULL;
+	st_psl_model *pm = NULL;
+	const st_psl_datasource *ds;
+
+	*ns = NULL;
+	*n = 0;
+	*multi = false;
+	if (st_psl_parse_schema(pcx, (st_source **)p->sources.items, p->sources.len,
+				&ast) == 0 &&
+	    st_psl_validate(pcx, ast, &pm) == 0 &&
+	    (ds = pm->datasource) && ds->nschemas) {
+		const char **v = st_alloc_array(cx->arena, ds->nschemas, sizeof(*v));
+
+		for (size_t i = 0; i < ds->nschemas; i++)
+			v[i] = st_strdup(cx->arena, ds->schemas[i]);
+		*ns = v;
+		*n = ds->nschemas;
+		*multi = true;
+	}
+	st_ctx_free(pcx);
+}
 
 int
 cmd_db_pull(st_cli *cli, int argc, char **argv)
@@ -51,8 +124,9 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 	size_t len;
 	st_schema *s;
 	st_introspect_extra *extra;
-	st_strbuf out = ST_STRBUF_INIT;
+	st_strbuf out = ST_STRBUF_INIT, warnings = ST_STRBUF_INIT;
 	const char *path;
+	long started;
 	int rc;
 
 	rc = st_opt_parse(cli, &help, opts, argc, argv, NULL, NULL);
@@ -63,15 +137,23 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 	    st_project_url(cx, d.p, &d.url) < 0 ||
 	    st_dburl_parse(cx, d.url, &d.u) < 0)
 		return st_cli_report(cli);
-	/* with --print, stdout carries only the schema */
+	/* with --print, Prisma writes only the schema (stdout) and the
+	 * warnings (stderr) */
 	st_project_datasource(cx, d.p);
-	if (d.p->schema_path)
+	if (d.p->schema_path && !print)
 		fprintf(stderr, "Prisma schema loaded from %s.\n", d.p->schema_path);
-	fprintf(print ? stderr : stdout, "Datasource \"%s\": PostgreSQL database "
-		"\"%s\", schema \"%s\" at \"%s:%s\"\n\n",
-		d.p->ds_name ? d.p->ds_name : "db", d.u.dbname, d.u.schema,
-		d.u.host, d.u.port);
-	fflush(stdout);
+	pull_namespaces(cx, d.p, &ns, &nns, &multi);
+	if (!print) {
+		printf("Datasource \"%s\": PostgreSQL database \"%s\", schema%s \"",
+		       d.p->ds_name ? d.p->ds_name : "db", d.u.dbname, multi ? "s" : "");
+		if (multi)
+			for (size_t i = 0; i < nns; i++)
+				printf("%s%s", i ? ", " : "", ns[i]);
+		else
+			fputs(d.u.schema, stdout);
+		printf("\" at \"%s:%s\"\n\n", d.u.host, d.u.port);
+		fflush(stdout);
+	}
 	path = d.p->schema_path;
 	if (path && d.p->schema_is_dir) {
 		st_err_set(cx, ST_EUSAGE, "db pull cannot write into a schema folder");
@@ -81,21 +163,17 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 	if (path && st_path_is_file(path)) {
 		if (st_file_read(cx, path, &existing, &len) < 0)
 			return st_cli_report(cli);
-		if (st_dev_namespaces(cx, path, d.url, &ns, &nns, &multi) < 0) {
-			/* an invalid schema: keep its blocks, read the URL's schema */
-			st_err_clear(cx);
-			ns = NULL;
-			nns = 0;
-			multi = false;
-		}
 	}
 	if (st_db_connect(cx, d.url, NULL, &d.db) < 0)
 		return st_cli_report(cli);
-	if (!print)
-		fprintf(stderr, "- Introspecting based on the datasource%s%s\n",
-			path ? " defined in " : "", path ? path : "");
+	started = now_ms();
+	if (!print) {
+		printf("- Introspecting based on datasource%s%s\n",
+		       path ? " defined in " : "", path ? path : "");
+		fflush(stdout);
+	}
 	if (st_introspect(cx, d.db, &(st_introspect_opts){ .namespaces = ns, .nnamespaces = nns,
-			  .multi_schema = multi }, &s,
+			  .multi_schema = multi, .parallel_url = d.url }, &s,
 			  &extra) < 0)
 		return st_cli_report(cli);
 	for (size_t i = 0; i < s->tables.len; i++) {
@@ -112,20 +190,33 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 			      d.u.port);
 		return st_cli_report(cli);
 	}
-	if (st_pull_render(cx, s, extra, existing, !force, &out) < 0) {
+	if (st_pull_render_warn(cx, s, extra, existing, !force, &out, &warnings) < 0) {
 		st_strbuf_release(&out);
+		st_strbuf_release(&warnings);
 		return st_cli_report(cli);
 	}
 	if (print || !path) {
+		/* Prisma's --print ends with two more newlines */
 		fwrite(out.buf, 1, out.len, stdout);
+		fputs("\n\n", stdout);
+		fflush(stdout);
+		if (warnings.len)
+			print_warnings_commented(&warnings);
 	} else {
 		if (st_file_write(cx, path, out.buf, out.len) < 0) {
 			st_strbuf_release(&out);
+			st_strbuf_release(&warnings);
 			return st_cli_report(cli);
 		}
-		printf("✔ Introspected %zu model%s and wrote %s into %s\n", nmodels,
-		       nmodels == 1 ? "" : "s", nmodels == 1 ? "it" : "them", path);
+		/* Prisma's lines, the time included (6 spaces on the next) */
+		printf("✔ Introspected %zu model%s and wrote %s into %s in %ldms\n"
+		       "      \n", nmodels, nmodels == 1 ? "" : "s",
+		       nmodels == 1 ? "it" : "them", path, now_ms() - started);
+		if (warnings.len)
+			printf("%s\n", warnings.buf);
+		printf("Run prisma generate to generate Prisma Client.\n\n");
 	}
 	st_strbuf_release(&out);
+	st_strbuf_release(&warnings);
 	return ST_EXIT_OK;
 }

@@ -2,7 +2,7 @@
  * pull.c - introspected SQL schema model -> schema.prisma (pull.h), in
  * Prisma's re-introspection style, then formatted by psl/format.c.
  */
-#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,74 +10,198 @@
 #include "psl/psl.h"
 #include "sqlschema/pull.h"
 
+/*
+ * The warnings Prisma prints after a pull ("*** WARNING ***"), in its
+ * order; each item is one "  - ..." line.
+ */
+enum {
+	W_EMPTY_FIELDS, W_REMAPPED_FIELDS, W_EMPTY_VALUES, W_NO_ID,
+	W_REMAPPED_MODELS, W_REMAPPED_ENUMS, W_DUPLICATES, W_PARTITIONS,
+	W_RLS, W_DEFERRING, W_COMMENTS, W_EXPRESSION_INDEXES, W_COUNT
+};
+
+static const char *const warn_title[W_COUNT] = {
+	"These fields were commented out because their names are currently "
+	"not supported by Prisma. Please provide valid ones that match "
+	"[a-zA-Z][a-zA-Z0-9_]* using the `@map` attribute:",
+	"These fields were enriched with `@map` information taken from the "
+	"previous Prisma schema:",
+	"These enum values were commented out because their names are "
+	"currently not supported by Prisma. Please provide valid ones that "
+	"match [a-zA-Z][a-zA-Z0-9_]* using the `@map` attribute:",
+	"The following models were ignored as they do not have a valid unique "
+	"identifier or id. This is currently not supported by Prisma Client:",
+	"These models were enriched with `@@map` information taken from the "
+	"previous Prisma schema:",
+	"These enums were enriched with `@@map` information taken from the "
+	"previous Prisma schema:",
+	"These items were renamed due to their names being duplicates in the "
+	"Prisma schema:",
+	"These tables are partition tables, which are not yet fully supported:",
+	"These tables contain row level security, which is not yet fully "
+	"supported. Read more: https://pris.ly/d/row-level-security",
+	"These primary key, foreign key or unique constraints are using "
+	"non-default deferring in the database, which is not yet fully "
+	"supported. Read more: https://pris.ly/d/constraint-deferring",
+	"These objects have comments defined in the database, which is not yet "
+	"fully supported. Read more: https://pris.ly/d/database-comments",
+	"These indexes are not supported by Prisma Client, because Prisma "
+	"currently does not fully support expression indexes. Read more: "
+	"https://pris.ly/d/expression-indexes",
+};
+
+/*
+ * Rendering a model looks at its relations from both ends and at the
+ * existing schema's model of the same table; the lookups below are
+ * indexed once (by st_table.id, the position in s->tables) so that a
+ * schema of thousands of tables is not scanned once per model.
+ */
 typedef struct pctx {
 	st_ctx *cx;
 	const st_schema *s;
 	const st_introspect_extra *extra;
 	const st_psl_model *old;     /* existing schema's model, or NULL */
-	st_map model_names;          /* st_table * (as %p) -> model name */
-	st_map enum_names;           /* "ns\x1fname" -> enum name */
+	st_map old_models;           /* db name -> its first st_psl_rmodel */
+	st_map tables_named;         /* with old: table name -> st_vec of the
+					tables (not join tables) so named */
+	const char **model_names;    /* by table id; NULL: not named yet */
+	bool *m2m;                   /* by table id: an implicit join table */
+	bool *ignored;               /* by table id: no unique identifier,
+					so @@ignore */
+	st_vec *incoming;            /* by table id: st_fk * referencing it,
+					in table order, then fk order */
+	st_map table_notes;          /* table name -> st_vec of its notes */
+	st_map dup_names;            /* multi-schema: "m\x1fname" / "e\x1fname"
+					for a table / enum name found in
+					several namespaces */
 	st_strbuf *out;
+	st_vec warn[W_COUNT];        /* const char *: the warning lines */
 } pctx;
 
 /* ==== names ==== */
 
+/* ASCII only, whatever the locale: Prisma's identifiers are ASCII. */
+static bool
+is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_ident_char(char c)
+{
+	return is_letter(c) || (c >= '0' && c <= '9') || c == '_';
+}
+
 static bool
 valid_ident(const char *s)
 {
-	if (!isalpha((unsigned char)*s))
+	if (!is_letter(*s))
 		return false;
 	for (s++; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
+		if (!is_ident_char(*s))
 			return false;
 	return true;
 }
 
-/* Prisma's sanitization: invalid characters become '_', a leading
- * non-letter gets a prefix. */
+/*
+ * Prisma's sanitization of a database name (its regexes ^[^a-zA-Z]+ -> ""
+ * then [^_a-zA-Z0-9] -> "_"): everything before the first ASCII letter
+ * goes ("2fa" -> "fa", "_x" -> "x", "über" -> "ber"), and every other
+ * character outside [_a-zA-Z0-9] becomes one '_' (a UTF-8 sequence is one
+ * character: "ümlaut_ñ" -> "mlaut__").  "" when nothing is left: the
+ * caller comments the field or enum value out.
+ */
 static const char *
-sanitize(st_arena *a, const char *s, const char *prefix)
+sanitize(st_arena *a, const char *s)
 {
 	st_strbuf sb;
 
 	if (valid_ident(s))
 		return s;
+	while (*s && !is_letter(*s))
+		s++;
 	st_strbuf_init_arena(&sb, a);
-	if (!isalpha((unsigned char)*s))
-		st_strbuf_adds(&sb, prefix);
-	for (const char *p = s; *p; p++)
-		st_strbuf_addch(&sb, isalnum((unsigned char)*p) ? *p : '_');
-	return sb.buf;
+	for (; *s; s++) {
+		if (((unsigned char)*s & 0xC0) == 0x80)
+			continue;   /* a UTF-8 continuation byte: '_' already */
+		st_strbuf_addch(&sb, is_ident_char(*s) ? *s : '_');
+	}
+	return sb.len ? sb.buf : "";
+}
+
+/* An enum value's name: Prisma names the empty value EMPTY_ENUM_VALUE. */
+static const char *
+value_name(st_arena *a, const char *v)
+{
+	return *v ? sanitize(a, v) : "EMPTY_ENUM_VALUE";
+}
+
+static void
+warn(pctx *p, int kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+warn(pctx *p, int kind, const char *fmt, ...)
+{
+	va_list ap;
+	st_strbuf sb;
+
+	st_strbuf_init_arena(&sb, p->cx->arena);
+	st_strbuf_adds(&sb, "  - ");
+	va_start(ap, fmt);
+	st_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	st_vec_push(&p->warn[kind], sb.buf);
+}
+
+/* The key of old_models: the table name, with its namespace when the
+ * datasource has several (two tables may then share a name). */
+static const char *
+old_key(const pctx *p, const char *ns, const char *name)
+{
+	return p->s->multi_schema ?
+	       st_strfmt(p->cx->arena, "%s\x1f%s", ns ? ns : "", name) : name;
 }
 
 static const st_psl_rmodel *
 old_model(const pctx *p, const st_table *t)
 {
-	if (!p->old)
-		return NULL;
-	for (size_t i = 0; i < p->old->nmodels; i++) {
-		const st_psl_rmodel *m = p->old->models[i];
-
-		if (!strcmp(m->db_name, t->name))
-			return m;
-	}
-	return NULL;
+	return p->old ? st_map_get(&p->old_models, old_key(p, t->ns, t->name)) : NULL;
 }
 
 static const char *
 model_name(pctx *p, const st_table *t)
 {
-	char key[32];
-	const char *n;
+	const char **n = &p->model_names[t->id];
 
-	snprintf(key, sizeof(key), "%p", (const void *)t);
-	if ((n = st_map_get(&p->model_names, key)))
-		return n;
-	const st_psl_rmodel *m = old_model(p, t);
+	if (!*n) {
+		const st_psl_rmodel *m = old_model(p, t);
 
-	n = m ? m->name : sanitize(p->cx->arena, t->name, "M");
-	st_map_put(&p->model_names, st_strdup(p->cx->arena, key), (void *)n);
-	return n;
+		/* a name found in several namespaces gets the namespace as
+		 * a prefix (other_thing, public_thing) */
+		if (m)
+			*n = m->name;
+		else if (st_map_has(&p->dup_names, st_strfmt(p->cx->arena, "m\x1f%s",
+								t->name)))
+			*n = sanitize(p->cx->arena, st_strfmt(p->cx->arena, "%s_%s",
+							      t->ns, t->name));
+		else
+			*n = sanitize(p->cx->arena, t->name);
+	}
+	return *n;
+}
+
+/* What a relation field to t is named after: its model's name, except
+ * that Prisma uses the table name when it prefixed the model's with the
+ * namespace (two `thing` tables: `thing other_thing?`). */
+static const char *
+rel_base(pctx *p, const st_table *t)
+{
+	if (!old_model(p, t) &&
+	    st_map_has(&p->dup_names, st_strfmt(p->cx->arena, "m\x1f%s", t->name)))
+		return sanitize(p->cx->arena, t->name);
+	return model_name(p, t);
 }
 
 static const st_psl_rfield *
@@ -135,17 +259,34 @@ field_name(pctx *p, const st_table *t, const char *column)
 		for (size_t i = 0; i < m->nfields; i++)
 			if (m->fields[i]->db_name && !strcmp(m->fields[i]->db_name, column))
 				return m->fields[i]->name;
-	return sanitize(p->cx->arena, column, "c");
+	return sanitize(p->cx->arena, column);
+}
+
+/* The existing schema's enum for the database enum ns.name, or NULL. */
+static const st_psl_renum *
+old_enum(const pctx *p, const char *ns, const char *name)
+{
+	for (size_t i = 0; p->old && i < p->old->nenums; i++) {
+		const st_psl_renum *e = p->old->enums[i];
+
+		if (!strcmp(e->db_name, name) &&
+		    (!p->s->multi_schema || !ns || !e->schema ||
+		     !strcmp(e->schema, ns)))
+			return e;
+	}
+	return NULL;
 }
 
 static const char *
-enum_name(pctx *p, const char *name)
+enum_name(pctx *p, const char *name, const char *ns)
 {
-	if (p->old)
-		for (size_t i = 0; i < p->old->nenums; i++)
-			if (!strcmp(p->old->enums[i]->db_name, name))
-				return p->old->enums[i]->name;
-	return sanitize(p->cx->arena, name, "E");
+	const st_psl_renum *e = old_enum(p, ns, name);
+
+	if (e)
+		return e->name;
+	if (ns && st_map_has(&p->dup_names, st_strfmt(p->cx->arena, "e\x1f%s", name)))
+		return sanitize(p->cx->arena, st_strfmt(p->cx->arena, "%s_%s", ns, name));
+	return sanitize(p->cx->arena, name);
 }
 
 /* ==== text helpers ==== */
@@ -269,7 +410,7 @@ render_type(pctx *p, st_strbuf *sb, const st_column *c, st_strbuf *native)
 		st_strbuf_adds(sb, "Bytes");
 		break;
 	case ST_FAM_ENUM:
-		st_strbuf_adds(sb, enum_name(p, t->enum_name));
+		st_strbuf_adds(sb, enum_name(p, t->enum_name, t->enum_schema));
 		break;
 	case ST_FAM_UNSUPPORTED:
 		st_strbuf_adds(sb, "Unsupported(");
@@ -327,7 +468,7 @@ render_value(pctx *p, st_strbuf *sb, const st_value *v)
 		st_strbuf_addch(sb, '"');
 		break;
 	case ST_VAL_ENUM:
-		st_strbuf_adds(sb, sanitize(p->cx->arena, v->text, "V"));
+		st_strbuf_adds(sb, value_name(p->cx->arena, v->text));
 		break;
 	case ST_VAL_LIST:
 		st_strbuf_addch(sb, '[');
@@ -390,6 +531,76 @@ col_names(st_arena *a, const st_index *ix)
 	return v;
 }
 
+/*
+ * The operator classes the schema language names (Prisma's OperatorClass
+ * for PostgreSQL): ops: JsonbPathOps; any other is ops: raw("...").
+ */
+static const char *
+opclass_name(const char *sql)
+{
+	static const char *const names[][2] = {
+		{ "inet_ops", "InetOps" }, { "jsonb_ops", "JsonbOps" },
+		{ "jsonb_path_ops", "JsonbPathOps" }, { "array_ops", "ArrayOps" },
+		{ "text_ops", "TextOps" },
+		{ "bit_minmax_ops", "BitMinMaxOps" },
+		{ "varbit_minmax_ops", "VarBitMinMaxOps" },
+		{ "bpchar_bloom_ops", "BpcharBloomOps" },
+		{ "bpchar_minmax_ops", "BpcharMinMaxOps" },
+		{ "bytea_bloom_ops", "ByteaBloomOps" },
+		{ "bytea_minmax_ops", "ByteaMinMaxOps" },
+		{ "date_bloom_ops", "DateBloomOps" },
+		{ "date_minmax_ops", "DateMinMaxOps" },
+		{ "date_minmax_multi_ops", "DateMinMaxMultiOps" },
+		{ "float4_bloom_ops", "Float4BloomOps" },
+		{ "float4_minmax_ops", "Float4MinMaxOps" },
+		{ "float4_minmax_multi_ops", "Float4MinMaxMultiOps" },
+		{ "float8_bloom_ops", "Float8BloomOps" },
+		{ "float8_minmax_ops", "Float8MinMaxOps" },
+		{ "float8_minmax_multi_ops", "Float8MinMaxMultiOps" },
+		{ "inet_inclusion_ops", "InetInclusionOps" },
+		{ "inet_bloom_ops", "InetBloomOps" },
+		{ "inet_minmax_ops", "InetMinMaxOps" },
+		{ "inet_minmax_multi_ops", "InetMinMaxMultiOps" },
+		{ "int2_bloom_ops", "Int2BloomOps" },
+		{ "int2_minmax_ops", "Int2MinMaxOps" },
+		{ "int2_minmax_multi_ops", "Int2MinMaxMultiOps" },
+		{ "int4_bloom_ops", "Int4BloomOps" },
+		{ "int4_minmax_ops", "Int4MinMaxOps" },
+		{ "int4_minmax_multi_ops", "Int4MinMaxMultiOps" },
+		{ "int8_bloom_ops", "Int8BloomOps" },
+		{ "int8_minmax_ops", "Int8MinMaxOps" },
+		{ "int8_minmax_multi_ops", "Int8MinMaxMultiOps" },
+		{ "numeric_bloom_ops", "NumericBloomOps" },
+		{ "numeric_minmax_ops", "NumericMinMaxOps" },
+		{ "numeric_minmax_multi_ops", "NumericMinMaxMultiOps" },
+		{ "oid_bloom_ops", "OidBloomOps" },
+		{ "oid_minmax_ops", "OidMinMaxOps" },
+		{ "oid_minmax_multi_ops", "OidMinMaxMultiOps" },
+		{ "text_bloom_ops", "TextBloomOps" },
+		{ "text_minmax_ops", "TextMinMaxOps" },
+		{ "timestamp_bloom_ops", "TimestampBloomOps" },
+		{ "timestamp_minmax_ops", "TimestampMinMaxOps" },
+		{ "timestamp_minmax_multi_ops", "TimestampMinMaxMultiOps" },
+		{ "timestamptz_bloom_ops", "TimestampTzBloomOps" },
+		{ "timestamptz_minmax_ops", "TimestampTzMinMaxOps" },
+		{ "timestamptz_minmax_multi_ops", "TimestampTzMinMaxMultiOps" },
+		{ "time_bloom_ops", "TimeBloomOps" },
+		{ "time_minmax_ops", "TimeMinMaxOps" },
+		{ "time_minmax_multi_ops", "TimeMinMaxMultiOps" },
+		{ "timetz_bloom_ops", "TimeTzBloomOps" },
+		{ "timetz_minmax_ops", "TimeTzMinMaxOps" },
+		{ "timetz_minmax_multi_ops", "TimeTzMinMaxMultiOps" },
+		{ "uuid_bloom_ops", "UuidBloomOps" },
+		{ "uuid_minmax_ops", "UuidMinMaxOps" },
+		{ "uuid_minmax_multi_ops", "UuidMinMaxMultiOps" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i][0], sql))
+			return names[i][1];
+	return NULL;
+}
+
 static void
 index_fields(pctx *p, st_strbuf *sb, const st_table *t, const st_index *ix)
 {
@@ -410,9 +621,15 @@ index_fields(pctx *p, st_strbuf *sb, const st_table *t, const st_index *ix)
 		if (ic->opclass && !ic->opclass_is_default) {
 			if (ic->sort == ST_SORT_DESC)
 				st_strbuf_adds(sb, ", ");
-			st_strbuf_adds(sb, "ops: raw(");
-			add_string(sb, ic->opclass);
-			st_strbuf_addch(sb, ')');
+			const char *name = opclass_name(ic->opclass);
+
+			if (name) {
+				st_strbuf_addf(sb, "ops: %s", name);
+			} else {
+				st_strbuf_adds(sb, "ops: raw(");
+				add_string(sb, ic->opclass);
+				st_strbuf_addch(sb, ')');
+			}
 		}
 		st_strbuf_addch(sb, ')');
 	}
@@ -475,35 +692,45 @@ fk_optional(const st_fk *fk)
 
 /* Implicit many-to-many join table (_AToB with A, B). */
 static bool
-is_m2m(const st_table *t)
+test_m2m(const st_table *t)
 {
 	return t->name[0] == '_' && t->columns.len == 2 && t->fks.len == 2 &&
 	       st_table_column(t, "A") && st_table_column(t, "B");
 }
 
-static int
-relations_between(const st_schema *s, const st_table *a, const st_table *b)
+static bool
+is_m2m(const pctx *p, const st_table *t)
 {
+	return p->m2m[t->id];
+}
+
+/* Relations between a and b: foreign keys from one to the other (a
+ * join table's keys aside) plus join tables linking the two.  A join
+ * table linking a is among a's incoming keys (twice when it links a
+ * with itself: counted at its first key to a). */
+static int
+relations_between(const pctx *p, const st_table *a, const st_table *b)
+{
+	const st_vec *in = &p->incoming[a->id];
 	int n = 0;
 
-	for (size_t i = 0; i < s->tables.len; i++) {
-		const st_table *t = s->tables.items[i];
+	for (size_t i = 0; i < in->len; i++) {
+		const st_fk *fk = in->items[i];
+		const st_table *t = fk->table;
+		const st_fk *f0 = t->fks.items[0];
+		const st_table *x, *y;
 
-		if (is_m2m(t)) {
-			const st_table *x = ((st_fk *)t->fks.items[0])->ref_table;
-			const st_table *y = ((st_fk *)t->fks.items[1])->ref_table;
-
-			if ((x == a && y == b) || (x == b && y == a))
-				n++;
+		if (!is_m2m(p, t) || (fk != f0 && f0->ref_table == a))
 			continue;
-		}
-		for (size_t j = 0; j < t->fks.len; j++) {
-			const st_fk *fk = t->fks.items[j];
-
-			if ((t == a && fk->ref_table == b) || (t == b && fk->ref_table == a))
-				n++;
-		}
+		x = f0->ref_table;
+		y = ((st_fk *)t->fks.items[1])->ref_table;
+		if ((x == a && y == b) || (x == b && y == a))
+			n++;
 	}
+	for (size_t i = 0; !is_m2m(p, a) && i < a->fks.len; i++)
+		n += ((st_fk *)a->fks.items[i])->ref_table == b;
+	for (size_t i = 0; b != a && !is_m2m(p, b) && i < b->fks.len; i++)
+		n += ((st_fk *)b->fks.items[i])->ref_table == a;
 	return n;
 }
 
@@ -514,11 +741,11 @@ relation_name(pctx *p, const st_fk *fk, bool *named)
 	st_strbuf sb;
 
 	*named = fk->table == fk->ref_table ||
-		 relations_between(p->s, fk->table, fk->ref_table) > 1;
+		 relations_between(p, fk->table, fk->ref_table) > 1;
 	if (!*named)
 		return NULL;
 	if (fk->table == fk->ref_table &&
-	    relations_between(p->s, fk->table, fk->ref_table) == 1)
+	    relations_between(p, fk->table, fk->ref_table) == 1)
 		return st_strfmt(p->cx->arena, "%sTo%s", t, r);
 	st_strbuf_init_arena(&sb, p->cx->arena);
 	st_strbuf_addf(&sb, "%s_", t);
@@ -549,7 +776,8 @@ forward_relation(pctx *p, st_strbuf *sb, const st_fk *fk)
 	const char *rel = relation_name(p, fk, &named);
 	const char *rm = model_name(p, fk->ref_table);
 	const char *fname = named && fk->table != fk->ref_table ?
-			    st_strfmt(p->cx->arena, "%s_%s", rm, rel) : rm;
+			    st_strfmt(p->cx->arena, "%s_%s", rel_base(p, fk->ref_table), rel) :
+			    rel_base(p, fk->ref_table);
 	const char **cols = st_alloc_array(p->cx->arena, fk->cols.len + 1, sizeof(*cols));
 	st_fk_action dflt_delete = opt ? ST_FK_SET_NULL : ST_FK_RESTRICT;
 	const st_psl_rfield *of = old_relation(p, fk, false);
@@ -585,110 +813,189 @@ forward_relation(pctx *p, st_strbuf *sb, const st_fk *fk)
 		st_strbuf_adds(sb, ", map: ");
 		add_string(sb, fk->name);
 	}
-	st_strbuf_adds(sb, ")\n");
+	st_strbuf_adds(sb, ")");
+	/* a relation to an ignored model is ignored too (Prisma) */
+	if (p->ignored[fk->ref_table->id] && !p->ignored[t->id])
+		st_strbuf_adds(sb, " @ignore");
+	st_strbuf_adds(sb, "\n");
 }
 
 static void
 back_relations(pctx *p, st_strbuf *sb, const st_table *me)
 {
-	for (size_t i = 0; i < p->s->tables.len; i++) {
-		const st_table *t = p->s->tables.items[i];
+	const st_vec *in = &p->incoming[me->id];
 
-		for (size_t j = 0; j < t->fks.len; j++) {
-			const st_fk *fk = t->fks.items[j];
-			bool named;
-			const char *rel, *tm, *fname;
+	for (size_t i = 0; i < in->len; i++) {
+		const st_fk *fk = in->items[i];
+		const st_table *t = fk->table;
+		bool named;
+		const char *rel, *tm, *fname;
 
-			if (fk->ref_table != me)
-				continue;
-			if (is_m2m(t)) {
-				/* the other side of the join table */
-				const st_fk *other = t->fks.items[1 - j];
-				const char *om = model_name(p, other->ref_table);
-				const char *dflt;
+		if (is_m2m(p, t)) {
+			/* the other side of the join table */
+			const st_fk *other = t->fks.items[fk == t->fks.items[0]];
+			const char *om = model_name(p, other->ref_table);
+			const char *dflt;
 
-				dflt = st_strfmt(p->cx->arena, "_%sTo%s",
-					strcmp(model_name(p, me), om) < 0 ? model_name(p, me) : om,
-					strcmp(model_name(p, me), om) < 0 ? om : model_name(p, me));
-				const char *fn = om;
-				const st_psl_rmodel *mm = old_model(p, me);
+			dflt = st_strfmt(p->cx->arena, "_%sTo%s",
+				strcmp(model_name(p, me), om) < 0 ? model_name(p, me) : om,
+				strcmp(model_name(p, me), om) < 0 ? om : model_name(p, me));
+			const char *fn = om;
+			const st_psl_rmodel *mm = old_model(p, me);
 
-				for (size_t k = 0; mm && k < mm->nfields; k++) {
-					const st_psl_rfield *f = mm->fields[k];
+			for (size_t k = 0; mm && k < mm->nfields; k++) {
+				const st_psl_rfield *f = mm->fields[k];
 
-					if (f->rel && f->rel->kind == ST_PSL_REL_MANY_TO_MANY &&
-					    !strcmp(f->rel->related->db_name, other->ref_table->name))
-						fn = f->name;
-				}
-				if (fn == om && relations_between(p->s, me, other->ref_table) > 1)
-					fn = st_strfmt(p->cx->arena, "%s_%s", om, t->name + 1);
-				st_strbuf_addf(sb, "  %s %s[]", fn, om);
-				if (strcmp(t->name, dflt)) {
-					st_strbuf_adds(sb, " @relation(");
-					add_string(sb, t->name + 1);
-					st_strbuf_adds(sb, ")");
-				}
-				st_strbuf_adds(sb, "\n");
-				continue;
+				if (f->rel && f->rel->kind == ST_PSL_REL_MANY_TO_MANY &&
+				    !strcmp(f->rel->related->db_name, other->ref_table->name))
+					fn = f->name;
 			}
-			const st_psl_rfield *of = old_relation(p, fk, true);
-
-			rel = relation_name(p, fk, &named);
-			tm = model_name(p, t);
-			fname = !named ? tm : t == me ? st_strfmt(p->cx->arena, "other_%s", tm) :
-				st_strfmt(p->cx->arena, "%s_%s", tm, rel);
-			if (of) {
-				fname = of->name;
-				named = of->rel->name_explicit;
-				rel = of->rel->name;
-			} else if (st_table_column(me, fname))
-				fname = st_strfmt(p->cx->arena, "%s_relation", fname);
-			st_strbuf_addf(sb, "  %s %s%s", fname, tm, fk_unique(fk) ? "?" : "[]");
-			if (named) {
+			if (fn == om && relations_between(p, me, other->ref_table) > 1)
+				fn = st_strfmt(p->cx->arena, "%s_%s", om, t->name + 1);
+			st_strbuf_addf(sb, "  %s %s[]", fn, om);
+			if (strcmp(t->name, dflt)) {
 				st_strbuf_adds(sb, " @relation(");
-				add_string(sb, rel);
+				add_string(sb, t->name + 1);
 				st_strbuf_adds(sb, ")");
 			}
 			st_strbuf_adds(sb, "\n");
+			continue;
 		}
+		const st_psl_rfield *of = old_relation(p, fk, true);
+
+		rel = relation_name(p, fk, &named);
+		tm = model_name(p, t);
+		fname = rel_base(p, t);
+		fname = !named ? fname : t == me ? st_strfmt(p->cx->arena, "other_%s", fname) :
+			st_strfmt(p->cx->arena, "%s_%s", fname, rel);
+		if (of) {
+			fname = of->name;
+			named = of->rel->name_explicit;
+			rel = of->rel->name;
+		} else if (st_table_column(me, fname))
+			fname = st_strfmt(p->cx->arena, "%s_relation", fname);
+		st_strbuf_addf(sb, "  %s %s%s", fname, tm, fk_unique(fk) ? "?" : "[]");
+		if (named) {
+			st_strbuf_adds(sb, " @relation(");
+			add_string(sb, rel);
+			st_strbuf_adds(sb, ")");
+		}
+		/* the back relation of one to an ignored model is ignored
+		 * too, unless that model already was (@@ignore in the
+		 * existing schema): Prisma's re-introspection drops it */
+		if (p->ignored[t->id] && !p->ignored[me->id] &&
+		    !(old_model(p, t) && old_model(p, t)->ignored))
+			st_strbuf_adds(sb, " @ignore");
+		st_strbuf_adds(sb, "\n");
 	}
 }
 
 /* ==== models ==== */
 
+/* The notes about tables named like t (whatever their namespace), or
+ * NULL. */
+static const st_vec *
+notes_of(pctx *p, const st_table *t)
+{
+	return p->extra ? st_map_get(&p->table_notes, t->name) : NULL;
+}
+
 static bool
 has_note(pctx *p, const st_table *t, const char *kind)
 {
-	if (!p->extra)
-		return false;
-	for (size_t i = 0; i < p->extra->notes.len; i++) {
-		const st_introspect_note *n = p->extra->notes.items[i];
+	const st_vec *v = notes_of(p, t);
 
-		if (n->table && !strcmp(n->table, t->name) && !strcmp(n->kind, kind))
+	for (size_t i = 0; v && i < v->len; i++)
+		if (!strcmp(((st_introspect_note *)v->items[i])->kind, kind))
+			return true;
+	return false;
+}
+
+/*
+ * Prisma does not pull COMMENT ON text into the schema: a model whose
+ * table or any of whose columns has a comment, and an enum whose type has
+ * one, get a fixed note instead (and the field none).  Both look the
+ * comment up under the namespace the object is recorded under (see
+ * st_introspect_extra).
+ */
+static const char comment_note_model[] =
+	"/// This model or at least one of its fields has comments in the "
+	"database, and requires an additional setup for migrations: Read "
+	"more: https://pris.ly/d/database-comments\n";
+static const char comment_note_enum[] =
+	"/// This enum is commented in the database, and requires an "
+	"additional setup for migrations: Read more: "
+	"https://pris.ly/d/database-comments\n";
+
+static const char note_partition[] =
+	"/// This table is a partition table and requires additional setup "
+	"for migrations. Visit https://pris.ly/d/partition-tables for more "
+	"info.\n";
+static const char note_check[] =
+	"/// This table contains check constraints and requires additional "
+	"setup for migrations. Visit https://pris.ly/d/check-constraints for "
+	"more info.\n";
+static const char note_no_unique_id[] =
+	"/// The underlying table does not contain a valid unique identifier "
+	"and can therefore currently not be handled by Prisma Client.\n";
+static const char note_deferrable[] =
+	"/// This model has constraints using non-default deferring rules and "
+	"requires additional setup for migrations. Visit "
+	"https://pris.ly/d/constraint-deferring for more info.\n";
+static const char note_rls[] =
+	"/// This model contains row level security and requires additional "
+	"setup for migrations. Visit https://pris.ly/d/row-level-security for "
+	"more info.\n";
+static const char note_expression_index[] =
+	"/// This model contains an expression index which requires additional "
+	"setup for migrations. Visit https://pris.ly/d/expression-indexes for "
+	"more info.\n";
+
+/* Whether a parsed doc comment (lines without their "/// ") already has
+ * a note's line. */
+static bool
+doc_has_note(const char *doc, const char *note)
+{
+	const char *text = note + 4;              /* after "/// " */
+	size_t n = strlen(text) - 1;              /* without the '\n' */
+
+	for (const char *p = doc; p && (p = strstr(p, text)); p++)
+		if ((p == doc || p[-1] == '\n') && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+static bool
+table_commented(pctx *p, const st_table *t)
+{
+	st_arena *a = p->cx->arena;
+
+	if (!p->extra || !p->extra->comments.len)
+		return false;
+	if (st_map_has(&p->extra->comments, st_strfmt(a, "%s\x1f%s", t->ns, t->name)))
+		return true;
+	for (size_t i = 0; i < t->columns.len; i++) {
+		const st_column *c = t->columns.items[i];
+
+		if (st_map_has(&p->extra->comments,
+			       st_strfmt(a, "%s\x1f%s\x1f%s", t->ns, t->name, c->name)))
 			return true;
 	}
 	return false;
 }
 
-static const char *
-comment_of(pctx *p, const st_table *t, const char *col)
+static bool
+enum_commented(pctx *p, const st_enum *e)
 {
-	char *key;
-
-	if (!p->extra)
-		return NULL;
-	key = col ? st_strfmt(p->cx->arena, "%s\x1f%s\x1f%s", t->ns, t->name, col) :
-		    st_strfmt(p->cx->arena, "%s\x1f%s", t->ns, t->name);
-	return st_map_get(&p->extra->comments, key);
+	return p->extra && p->extra->enum_comments.len &&
+	       st_map_has(&p->extra->enum_comments,
+			  st_strfmt(p->cx->arena, "%s\x1f%s", e->ns, e->name));
 }
 
-static void
-render_model(pctx *p, const st_table *t)
+/* A primary key, or a unique index over required columns only. */
+static bool
+has_unique_id(const st_table *t)
 {
-	st_arena *a = p->cx->arena;
-	st_strbuf *sb = p->out;
-	const char *mname = model_name(p, t);
-	const char *cmt = comment_of(p, t, NULL);
 	bool unique_id = t->pk != NULL;
 
 	for (size_t i = 0; !unique_id && i < t->indexes.len; i++) {
@@ -701,55 +1008,153 @@ render_model(pctx *p, const st_table *t)
 				ST_ARITY_REQUIRED;
 		unique_id = ix->kind == ST_INDEX_UNIQUE && !ix->predicate && all_required;
 	}
-	if (!cmt && old_model(p, t))
-		cmt = old_model(p, t)->doc;
-	if (cmt)
-		doc_lines(sb, "", cmt);
-	if (has_note(p, t, "check"))
-		st_strbuf_adds(sb, "/// This table contains check constraints and "
-			       "requires additional setup for migrations. Visit "
-			       "https://pris.ly/d/check-constraints for more info.\n");
-	if (has_note(p, t, "expression index"))
-		st_strbuf_adds(sb, "/// This model contains an expression index "
-			       "which requires additional setup for migrations. Visit "
-			       "https://pris.ly/d/expression-indexes for more info.\n");
-	if (has_note(p, t, "row level security"))
-		st_strbuf_adds(sb, "/// This model contains row level security and "
-			       "requires additional setup for migrations. Visit "
-			       "https://pris.ly/d/row-level-security for more info.\n");
-	if (has_note(p, t, "partition"))
-		st_strbuf_adds(sb, "/// This table is a partition table and requires "
-			       "additional setup for migrations. Visit "
-			       "https://pris.ly/d/partition-tables for more info.\n");
-	if (has_note(p, t, "deferrable"))
-		st_strbuf_adds(sb, "/// This model has constraints using non-default "
-			       "deferring rules and requires additional setup for "
-			       "migrations. Visit https://pris.ly/d/constraint-deferring "
-			       "for more info.\n");
-	for (size_t i = 0; p->extra && i < p->extra->notes.len; i++) {
-		const st_introspect_note *n = p->extra->notes.items[i];
+	return unique_id;
+}
 
-		if (n->table && !strcmp(n->table, t->name) &&
-		    !strcmp(n->kind, "partial index"))
+/* The index name in pg_get_indexdef's "CREATE [UNIQUE] INDEX name ON ...". */
+static const char *
+indexdef_name(st_arena *a, const char *def)
+{
+	const char *p = strstr(def, "INDEX ");
+	st_strbuf sb;
+
+	if (!p)
+		return def;
+	p += 6;
+	st_strbuf_init_arena(&sb, a);
+	if (*p == '"') {
+		for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+			if (*p == '"')
+				p++;
+			st_strbuf_addch(&sb, *p);
+		}
+	} else {
+		st_strbuf_add(&sb, p, strcspn(p, " "));
+	}
+	return sb.len ? sb.buf : "";
+}
+
+/* The warnings about a model that Prisma prints, whatever the notes in
+ * the schema (re-introspection keeps those from the first pull). */
+static void
+model_warnings(pctx *p, const st_table *t, const char *mname)
+{
+	const st_vec *notes = notes_of(p, t);
+	const st_psl_rmodel *om = old_model(p, t);
+	st_arena *a = p->cx->arena;
+
+	if (p->ignored[t->id] && !(om && om->ignored))
+		warn(p, W_NO_ID, "\"%s\"", mname);
+	if (om && strcmp(om->name, om->db_name))
+		warn(p, W_REMAPPED_MODELS, "\"%s\"", mname);
+	if (has_note(p, t, "partition"))
+		warn(p, W_PARTITIONS, "\"%s\"", mname);
+	if (has_note(p, t, "row level security"))
+		warn(p, W_RLS, "\"%s\"", mname);
+	for (size_t i = 0; notes && i < notes->len; i++) {
+		const st_introspect_note *n = notes->items[i];
+
+		if (!strcmp(n->kind, "deferrable"))
+			warn(p, W_DEFERRING, "Model: \"%s\", constraint: \"%s\"",
+			     mname, n->text);
+	}
+	if (p->extra && p->extra->comments.len) {
+		if (st_map_has(&p->extra->comments,
+			       st_strfmt(a, "%s\x1f%s", t->ns, t->name)))
+			warn(p, W_COMMENTS, "Type: \"model\", name: \"%s\"", mname);
+		for (size_t i = 0; i < t->columns.len; i++) {
+			const st_column *c = t->columns.items[i];
+
+			if (st_map_has(&p->extra->comments,
+				       st_strfmt(a, "%s\x1f%s\x1f%s", t->ns, t->name,
+						 c->name)))
+				warn(p, W_COMMENTS, "Type: \"field\", name: \"%s.%s\"",
+				     mname, field_name(p, t, c->name));
+		}
+	}
+	for (size_t i = 0; notes && i < notes->len; i++) {
+		const st_introspect_note *n = notes->items[i];
+
+		if (!strcmp(n->kind, "expression index") && n->text)
+			warn(p, W_EXPRESSION_INDEXES, "Model: \"%s\", constraint: \"%s\"",
+			     mname, indexdef_name(a, n->text));
+	}
+}
+
+static void
+render_model(pctx *p, const st_table *t)
+{
+	st_arena *a = p->cx->arena;
+	st_strbuf *sb = p->out;
+	const char *mname = model_name(p, t);
+	const st_psl_rmodel *om = old_model(p, t);
+	const char *cmt;
+	bool unique_id = !p->ignored[t->id];
+	st_strbuf dropped;          /* "\"a\", \"b\"": fields commented out */
+
+	st_strbuf_init_arena(&dropped, a);
+	model_warnings(p, t, mname);
+	/*
+	 * The notes in Prisma's order.  Re-introspection keeps the existing
+	 * model's doc comment (which holds the notes of the first pull)
+	 * instead of all but the expression index note.
+	 */
+	if (om) {
+		if (om->doc)
+			doc_lines(sb, "", om->doc);
+	} else {
+		if (has_note(p, t, "partition"))
+			st_strbuf_adds(sb, note_partition);
+		if (has_note(p, t, "check"))
+			st_strbuf_adds(sb, note_check);
+		if (!unique_id)
+			st_strbuf_adds(sb, note_no_unique_id);
+		if (table_commented(p, t))
+			st_strbuf_adds(sb, comment_note_model);
+		if (has_note(p, t, "deferrable"))
+			st_strbuf_adds(sb, note_deferrable);
+		if (has_note(p, t, "row level security"))
+			st_strbuf_adds(sb, note_rls);
+	}
+	if (has_note(p, t, "expression index") &&
+	    !(om && doc_has_note(om->doc, note_expression_index)))
+		st_strbuf_adds(sb, note_expression_index);
+	const st_vec *notes = notes_of(p, t);
+
+	for (size_t i = 0; notes && i < notes->len; i++) {
+		const st_introspect_note *n = notes->items[i];
+
+		if (!strcmp(n->kind, "partial index"))
 			st_strbuf_addf(sb, "/// This model has a partial index the schema "
 				       "does not describe: %s\n", n->text);
 	}
-	if (!unique_id)
-		st_strbuf_adds(sb, "/// The underlying table does not contain a valid "
-			       "unique identifier and can therefore currently not be "
-			       "handled by Prisma Client.\n");
 	st_strbuf_addf(sb, "model %s {\n", mname);
 	for (size_t i = 0; i < t->columns.len; i++) {
 		const st_column *c = t->columns.items[i];
 		const char *fname = field_name(p, t, c->name);
 		st_strbuf native;
-
 		const st_psl_rfield *of = old_field(p, t, c->name);
+		/* nothing left of the name after sanitizing: Prisma comments
+		 * the field out, under its database name */
+		bool dropped_field = !*fname;
 
 		st_strbuf_init_arena(&native, a);
-		if ((cmt = comment_of(p, t, c->name)) || (of && (cmt = of->doc)))
+		if (of && (cmt = of->doc))
 			doc_lines(sb, "  ", cmt);
-		st_strbuf_addf(sb, "  %s ", fname);
+		if (of && strcmp(of->name, c->name))
+			warn(p, W_REMAPPED_FIELDS, "Model: \"%s\", field: \"%s\"",
+			     mname, fname);
+		if (dropped_field) {
+			st_strbuf_addf(&dropped, "%s\"%s\"", dropped.len ? ", " : "",
+				       c->name);
+			st_strbuf_adds(sb, "  /// This field was commented out because "
+				       "of an invalid name. Please provide a valid one "
+				       "that matches [a-zA-Z][a-zA-Z0-9_]*\n  // ");
+			fname = c->name;
+		} else {
+			st_strbuf_adds(sb, "  ");
+		}
+		st_strbuf_addf(sb, "%s ", fname);
 		render_type(p, sb, c, &native);
 		if (t->pk && t->pk->cols.len == 1 &&
 		    ((st_index_col *)t->pk->cols.items[0])->column == c) {
@@ -790,13 +1195,16 @@ render_model(pctx *p, const st_table *t)
 			break;
 		}
 		st_strbuf_adds(sb, native.buf);
-		if (strcmp(fname, c->name)) {
+		if (strcmp(fname, c->name) || dropped_field) {
 			st_strbuf_adds(sb, " @map(");
 			add_string(sb, c->name);
 			st_strbuf_adds(sb, ")");
 		}
 		st_strbuf_adds(sb, "\n");
 	}
+	if (dropped.len)
+		warn(p, W_EMPTY_FIELDS, "Model: \"%s\", field(s): [%s]", mname,
+		     dropped.buf);
 	for (size_t i = 0; i < t->fks.len; i++)
 		forward_relation(p, sb, t->fks.items[i]);
 	back_relations(p, sb, t);
@@ -854,16 +1262,42 @@ render_model(pctx *p, const st_table *t)
 }
 
 static void
-render_enum(pctx *p, const st_enum *e)
+render_enum(pctx *p, const st_enum *e, const st_psl_renum *old)
 {
 	st_strbuf *sb = p->out;
-	const char *name = enum_name(p, e->name);
+	const char *name = enum_name(p, e->name, e->ns);
+	st_strbuf dropped;      /* values commented out, not yet written */
 
+	st_strbuf_init_arena(&dropped, p->cx->arena);
+	if (old && strcmp(old->name, old->db_name))
+		warn(p, W_REMAPPED_ENUMS, "\"%s\"", name);
+	if (enum_commented(p, e))
+		warn(p, W_COMMENTS, "Type: \"enum\", name: \"%s\"", name);
+
+	/* re-introspection keeps the enum's doc comment, like a model's */
+	if (old) {
+		if (old->doc)
+			doc_lines(sb, "", old->doc);
+	} else if (enum_commented(p, e)) {
+		st_strbuf_adds(sb, comment_note_enum);
+	}
 	st_strbuf_addf(sb, "enum %s {\n", name);
 	for (size_t i = 0; i < e->values.len; i++) {
 		const char *v = e->values.items[i];
-		const char *n = sanitize(p->cx->arena, v, "V");
+		const char *n = value_name(p->cx->arena, v);
 
+		if (!*n) {
+			/* nothing left of the name: commented out, in place;
+			 * after the last value, Prisma's formatter moves the
+			 * comment down to the block attributes */
+			st_strbuf_addf(&dropped, "  // %s @map(", v);
+			add_string(&dropped, v);
+			st_strbuf_adds(&dropped, ")\n");
+			warn(p, W_EMPTY_VALUES, "Enum: \"%s\", value: \"%s\"", name, v);
+			continue;
+		}
+		st_strbuf_adds(sb, dropped.buf ? dropped.buf : "");
+		st_strbuf_reset(&dropped);
 		st_strbuf_addf(sb, "  %s", n);
 		if (strcmp(n, v)) {
 			st_strbuf_adds(sb, " @map(");
@@ -874,6 +1308,7 @@ render_enum(pctx *p, const st_enum *e)
 	}
 	if (strcmp(name, e->name) || p->s->multi_schema)
 		st_strbuf_adds(sb, "\n");
+	st_strbuf_adds(sb, dropped.buf ? dropped.buf : "");
 	if (strcmp(name, e->name)) {
 		st_strbuf_adds(sb, "  @@map(");
 		add_string(sb, e->name);
@@ -936,6 +1371,123 @@ copy_config_blocks(st_strbuf *sb, const char *text)
 	return any;
 }
 
+/*
+ * With several namespaces, the table (and enum) names found in more than
+ * one: Prisma prefixes those with their namespace and warns, enums first.
+ */
+static void
+index_duplicates(pctx *p)
+{
+	st_arena *a = p->cx->arena;
+	const st_schema *s = p->s;
+	st_map seen;
+
+	st_map_init(&p->dup_names, a);
+	if (!s->multi_schema)
+		return;
+	st_map_init(&seen, a);
+	for (size_t i = 0; i < s->enums.len; i++) {
+		const char *k = st_strfmt(a, "e\x1f%s", ((st_enum *)s->enums.items[i])->name);
+
+		if (st_map_has(&seen, k))
+			st_map_put(&p->dup_names, k, (void *)1);
+		st_map_put(&seen, k, (void *)1);
+	}
+	for (size_t i = 0; i < s->tables.len; i++) {
+		const char *k = st_strfmt(a, "m\x1f%s", ((st_table *)s->tables.items[i])->name);
+
+		if (p->m2m[i])
+			continue;
+		if (st_map_has(&seen, k))
+			st_map_put(&p->dup_names, k, (void *)1);
+		st_map_put(&seen, k, (void *)1);
+	}
+	for (size_t i = 0; i < s->enums.len; i++) {
+		const st_enum *e = s->enums.items[i];
+
+		if (!old_enum(p, e->ns, e->name) &&
+		    st_map_has(&p->dup_names, st_strfmt(a, "e\x1f%s", e->name)))
+			warn(p, W_DUPLICATES, "Type: \"enum\", name: \"%s\"",
+			     enum_name(p, e->name, e->ns));
+	}
+	for (size_t i = 0; i < s->tables.len; i++) {
+		const st_table *t = s->tables.items[i];
+
+		if (!p->m2m[i] && !old_model(p, t) &&
+		    st_map_has(&p->dup_names, st_strfmt(a, "m\x1f%s", t->name)))
+			warn(p, W_DUPLICATES, "Type: \"model\", name: \"%s\"",
+			     model_name(p, t));
+	}
+}
+
+/* The lookups of pctx (see there). */
+static void
+index_schema(pctx *p)
+{
+	st_arena *a = p->cx->arena;
+	const st_schema *s = p->s;
+	size_t n = s->tables.len;
+
+	p->model_names = st_alloc_array(a, n + 1, sizeof(*p->model_names));
+	p->m2m = st_alloc_array(a, n + 1, sizeof(*p->m2m));
+	p->ignored = st_alloc_array(a, n + 1, sizeof(*p->ignored));
+	for (int k = 0; k < W_COUNT; k++)
+		st_vec_init(&p->warn[k], a);
+	p->incoming = st_alloc_array(a, n + 1, sizeof(*p->incoming));
+	for (size_t i = 0; i < n; i++) {
+		p->m2m[i] = test_m2m(s->tables.items[i]);
+		p->ignored[i] = !has_unique_id(s->tables.items[i]);
+		st_vec_init(&p->incoming[i], a);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const st_table *t = s->tables.items[i];
+
+		for (size_t j = 0; j < t->fks.len; j++) {
+			st_fk *fk = t->fks.items[j];
+
+			st_vec_push(&p->incoming[fk->ref_table->id], fk);
+		}
+	}
+	st_map_init(&p->old_models, a);
+	st_map_init(&p->tables_named, a);
+	for (size_t i = 0; p->old && i < p->old->nmodels; i++) {
+		const st_psl_rmodel *m = p->old->models[i];
+
+		const char *key = old_key(p, m->schema, m->db_name);
+
+		if (!st_map_has(&p->old_models, key))
+			st_map_put(&p->old_models, key, (void *)m);
+	}
+	index_duplicates(p);
+	for (size_t i = 0; p->old && i < n; i++) {
+		st_table *t = s->tables.items[i];
+		st_vec *v;
+
+		if (p->m2m[i])
+			continue;
+		if (!(v = st_map_get(&p->tables_named, t->name))) {
+			v = st_alloc(a, sizeof(*v));
+			st_vec_init(v, a);
+			st_map_put(&p->tables_named, t->name, v);
+		}
+		st_vec_push(v, t);
+	}
+	st_map_init(&p->table_notes, a);
+	for (size_t i = 0; p->extra && i < p->extra->notes.len; i++) {
+		st_introspect_note *note = p->extra->notes.items[i];
+		st_vec *v;
+
+		if (!note->table)
+			continue;
+		if (!(v = st_map_get(&p->table_notes, note->table))) {
+			v = st_alloc(a, sizeof(*v));
+			st_vec_init(v, a);
+			st_map_put(&p->table_notes, note->table, v);
+		}
+		st_vec_push(v, note);
+	}
+}
+
 static const st_psl_model *
 parse_existing(st_ctx *cx, const char *text)
 {
@@ -955,9 +1507,27 @@ parse_existing(st_ctx *cx, const char *text)
 	return pm;
 }
 
+/*
+ * st_pull_render, and in warnings (may be NULL) the block Prisma prints
+ * after a pull: "*** WARNING ***\n" and, per kind of warning, "\n", its
+ * title and its "  - ..." lines; left empty when there is none.
+ * (Declared in cli/cmd_db_pull.c for now: it belongs in pull.h.)
+ */
+int st_pull_render_warn(st_ctx *cx, const st_schema *s,
+			const st_introspect_extra *extra, const char *existing,
+			bool reuse_names, st_strbuf *out, st_strbuf *warnings);
+
 int
 st_pull_render(st_ctx *cx, const st_schema *s, const st_introspect_extra *extra,
 	       const char *existing, bool reuse_names, st_strbuf *out)
+{
+	return st_pull_render_warn(cx, s, extra, existing, reuse_names, out, NULL);
+}
+
+int
+st_pull_render_warn(st_ctx *cx, const st_schema *s,
+		    const st_introspect_extra *extra, const char *existing,
+		    bool reuse_names, st_strbuf *out, st_strbuf *warnings)
 {
 	pctx p = { .cx = cx, .s = s, .extra = extra };
 	st_strbuf raw;
@@ -965,11 +1535,10 @@ st_pull_render(st_ctx *cx, const st_schema *s, const st_introspect_extra *extra,
 	int rc;
 
 	st_strbuf_init_arena(&raw, cx->arena);
-	st_map_init(&p.model_names, cx->arena);
-	st_map_init(&p.enum_names, cx->arena);
 	p.out = &raw;
 	if (existing && reuse_names)
 		p.old = parse_existing(cx, existing);
+	index_schema(&p);
 	if (!existing || !copy_config_blocks(&raw, existing)) {
 		st_strbuf_adds(&raw, "generator client {\n  provider = \"prisma-client-js\"\n}\n\n"
 			       "datasource db {\n  provider = \"postgresql\"\n");
@@ -988,44 +1557,40 @@ st_pull_render(st_ctx *cx, const st_schema *s, const st_introspect_extra *extra,
 		}
 		st_strbuf_adds(&raw, "}\n\n");
 	}
-	if (p.old) {
-		/* re-introspection keeps the existing order of models and enums */
-		size_t mi = 0, ei = 0;
+	/*
+	 * Models, then enums, as Prisma writes them; re-introspection keeps
+	 * the existing order of each (not their interleaving: Prisma moves
+	 * the enums after the models) and puts the new ones after those.
+	 */
+	for (size_t i = 0; p.old && i < p.old->nmodels; i++) {
+		const st_psl_rmodel *m = p.old->models[i];
+		const st_vec *v = st_map_get(&p.tables_named, m->db_name);
 
-		while (mi < p.old->nmodels || ei < p.old->nenums) {
-			const st_psl_rmodel *m = mi < p.old->nmodels ? p.old->models[mi] : NULL;
-			const st_psl_renum *e = ei < p.old->nenums ? p.old->enums[ei] : NULL;
-
-			if (m && (!e || m->name_span.start < e->span.start)) {
-				mi++;
-				for (size_t j = 0; j < s->tables.len && !m->is_view; j++) {
-					const st_table *t = s->tables.items[j];
-
-					if (!is_m2m(t) && !strcmp(t->name, m->db_name))
-						render_model(&p, t);
-				}
-			} else {
-				ei++;
-				for (size_t j = 0; j < s->enums.len; j++)
-					if (!strcmp(((st_enum *)s->enums.items[j])->name, e->db_name))
-						render_enum(&p, s->enums.items[j]);
-			}
-		}
+		for (size_t j = 0; v && j < v->len && !m->is_view; j++)
+			if (old_model(&p, v->items[j]) == m)
+				render_model(&p, v->items[j]);
 	}
 	for (size_t i = 0; i < s->tables.len; i++) {
 		const st_table *t = s->tables.items[i];
 
-		if (!is_m2m(t) && !old_model(&p, t))
+		if (!is_m2m(&p, t) && !old_model(&p, t))
 			render_model(&p, t);
+	}
+	for (size_t i = 0; p.old && i < p.old->nenums; i++) {
+		const st_psl_renum *e = p.old->enums[i];
+
+		for (size_t j = 0; j < s->enums.len; j++) {
+			const st_enum *se = s->enums.items[j];
+
+			if (old_enum(&p, se->ns, se->name) == e)
+				render_enum(&p, se, e);
+		}
 	}
 	for (size_t i = 0; i < s->enums.len; i++) {
 		const st_enum *e = s->enums.items[i];
-		bool seen = false;
 
-		for (size_t j = 0; p.old && j < p.old->nenums && !seen; j++)
-			seen = !strcmp(p.old->enums[j]->db_name, e->name);
-		if (!seen)
-			render_enum(&p, e);
+		if (!old_enum(&p, e->ns, e->name))
+			render_enum(&p, e, NULL);
 	}
 	if (extra)
 		for (size_t i = 0; i < extra->views.len; i++)
@@ -1039,6 +1604,15 @@ st_pull_render(st_ctx *cx, const st_schema *s, const st_introspect_extra *extra,
 		/* not expected: show what was generated */
 		st_strbuf_reset(out);
 		st_strbuf_add(out, raw.buf, raw.len);
+	}
+	for (int k = 0; warnings && k < W_COUNT; k++) {
+		if (!p.warn[k].len)
+			continue;
+		if (!warnings->len)
+			st_strbuf_adds(warnings, "*** WARNING ***\n");
+		st_strbuf_addf(warnings, "\n%s\n", warn_title[k]);
+		for (size_t i = 0; i < p.warn[k].len; i++)
+			st_strbuf_addf(warnings, "%s\n", (const char *)p.warn[k].items[i]);
 	}
 	return rc;
 }
