@@ -31,11 +31,6 @@ static const st_cmd_help help = {
 	"  strata db pull --url postgresql://me@localhost/legacy --print",
 };
 
-/* sqlschema/pull.c (see there; to move into pull.h) */
-int st_pull_render_warn(st_ctx *cx, const st_schema *s,
-			const st_introspect_extra *extra, const char *existing,
-			bool reuse_names, st_strbuf *out, st_strbuf *warnings);
-
 static long
 now_ms(void)
 {
@@ -70,13 +65,14 @@ print_warnings_commented(const st_strbuf *w)
  * every one listed, whether or not a model uses it yet (Prisma's db pull
  * reads them all; st_dev_namespaces leaves out an unused "public", which
  * is right for migrate only); otherwise none, i.e. the URL's ?schema=.
- * A schema that does not validate counts as single-schema: db pull still
- * keeps its blocks.  The validation runs in a context of its own so that
- * its diagnostics do not reach the user.
+ * A schema that does not validate counts as single-schema (*invalid set:
+ * db pull refuses it, unless --force, which still keeps its blocks).  The
+ * validation runs in a context of its own so that its diagnostics do not
+ * reach the user.
  */
 static void
 pull_namespaces(st_ctx *cx, const st_project *p, const char *const **ns,
-		size_t *n, bool *multi)
+		size_t *n, bool *multi, bool *invalid)
 {
 	st_ctx *pcx = st_ctx_new(cx->arena);
 	st_psl_schema *ast = NULL;
@@ -86,10 +82,11 @@ pull_namespaces(st_ctx *cx, const st_project *p, const char *const **ns,
 	*ns = NULL;
 	*n = 0;
 	*multi = false;
-	if (st_psl_parse_schema(pcx, (st_source **)p->sources.items, p->sources.len,
-				&ast) == 0 &&
-	    st_psl_validate(pcx, ast, &pm) == 0 &&
-	    (ds = pm->datasource) && ds->nschemas) {
+	*invalid = p->sources.len &&
+		   (st_psl_parse_schema(pcx, (st_source **)p->sources.items,
+					p->sources.len, &ast) < 0 ||
+		    st_psl_validate(pcx, ast, &pm) < 0);
+	if (!*invalid && pm && (ds = pm->datasource) && ds->nschemas) {
 		const char **v = st_alloc_array(cx->arena, ds->nschemas, sizeof(*v));
 
 		for (size_t i = 0; i < ds->nschemas; i++)
@@ -99,6 +96,40 @@ pull_namespaces(st_ctx *cx, const st_project *p, const char *const **ns,
 		*multi = true;
 	}
 	st_ctx_free(pcx);
+}
+
+/*
+ * Prisma's refusal of an existing schema file that does not validate
+ * (P1012, exit 1): the spinner line turns into a failure (with --print,
+ * a lone newline), then its diagnostics and its advice.  The validation
+ * runs again, in cx this time, for the diagnostics.
+ */
+static int
+refuse_invalid(st_cli *cli, const st_project *p, bool print, const char *path)
+{
+	st_ctx *cx = cli->cx;
+	st_psl_schema *ast = NULL;
+	st_psl_model *pm = NULL;
+
+	if (print)
+		fputs("\n", stdout);
+	else
+		printf("✖ Introspecting based on datasource defined in %s\n\n", path);
+	fflush(stdout);
+	if (st_psl_parse_schema(cx, (st_source **)p->sources.items, p->sources.len,
+				&ast) == 0)
+		st_psl_validate(cx, ast, &pm);
+	st_diag_sort(cx);
+	st_err_clear(cx);
+	st_err_setp(cx, ST_EPARSE, "P1012", "Introspection failed as your current "
+		    "Prisma schema file is invalid");
+	st_err_hint(cx, "Please fix your current schema manually (using either "
+		    "prisma validate or the Prisma VS Code extension to understand "
+		    "what's broken and confirm you fixed it), and then run this "
+		    "command again.\nOr run this command with the --force flag to "
+		    "ignore your current schema and overwrite it. All local "
+		    "modifications will be lost.");
+	return st_cli_report(cli);
 }
 
 int
@@ -119,7 +150,7 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 	};
 	const char *const *ns = NULL;
 	size_t nns = 0, nmodels = 0;
-	bool multi = false;
+	bool multi = false, invalid = false;
 	char *existing = NULL;
 	size_t len;
 	st_schema *s;
@@ -142,7 +173,7 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 	st_project_datasource(cx, d.p);
 	if (d.p->schema_path && !print)
 		fprintf(stderr, "Prisma schema loaded from %s.\n", d.p->schema_path);
-	pull_namespaces(cx, d.p, &ns, &nns, &multi);
+	pull_namespaces(cx, d.p, &ns, &nns, &multi, &invalid);
 	if (!print) {
 		printf("Datasource \"%s\": PostgreSQL database \"%s\", schema%s \"",
 		       d.p->ds_name ? d.p->ds_name : "db", d.u.dbname, multi ? "s" : "");
@@ -172,6 +203,8 @@ cmd_db_pull(st_cli *cli, int argc, char **argv)
 		       path ? " defined in " : "", path ? path : "");
 		fflush(stdout);
 	}
+	if (existing && invalid && !force)
+		return refuse_invalid(cli, d.p, print, path);
 	if (st_introspect(cx, d.db, &(st_introspect_opts){ .namespaces = ns, .nnamespaces = nns,
 			  .multi_schema = multi, .parallel_url = d.url }, &s,
 			  &extra) < 0)

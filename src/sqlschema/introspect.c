@@ -184,14 +184,15 @@ static const char q_extensions[] =
 	" WHERE e.extname <> 'plpgsql'"
 	" ORDER BY e.extname";
 
-/* Views, CHECK constraints and comments on tables, columns and enums
- * (db pull notes only). */
+/* Views, CHECK constraints (by name: Prisma's warning lists them so,
+ * in byte order) and comments on tables, columns and enums (db pull
+ * notes only). */
 static const char q_others[] =
 	"SELECT 'view', n.nspname, c.relname, NULL, NULL"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('v', 'm')"
 	" UNION ALL "
-	"SELECT 'check', n.nspname, c.relname, pg_get_constraintdef(k.oid), NULL"
+	"SELECT 'check', n.nspname, c.relname, k.conname::text COLLATE \"C\", NULL"
 	" FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE k.contype = 'c' AND n.nspname = ANY($1::text[]) AND " TABLE_FILTER
@@ -209,7 +210,7 @@ static const char q_others[] =
 	" JOIN pg_type t ON t.oid = ds.objoid AND ds.classoid = 'pg_type'::regclass"
 	" JOIN pg_namespace n ON n.oid = t.typnamespace"
 	" WHERE n.nspname = ANY($1::text[]) AND t.typtype = 'e'"
-	" ORDER BY 1, 2, 3";
+	" ORDER BY 1, 2, 3, 4";
 
 static int
 nparams_of(const char *sql)
@@ -1455,6 +1456,7 @@ read_others(ictx *ic)
 								  ns, name));
 			note(ic, ns, name, NULL, "view", NULL);
 		} else {
+			/* the constraint's name, for Prisma's warning */
 			note(ic, ns, name, NULL, "check", str_at(ic, r, i, 3));
 		}
 	}

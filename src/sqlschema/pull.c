@@ -17,7 +17,7 @@
 enum {
 	W_EMPTY_FIELDS, W_REMAPPED_FIELDS, W_EMPTY_VALUES, W_NO_ID,
 	W_REMAPPED_MODELS, W_REMAPPED_ENUMS, W_DUPLICATES, W_PARTITIONS,
-	W_RLS, W_DEFERRING, W_COMMENTS, W_EXPRESSION_INDEXES, W_COUNT
+	W_RLS, W_CHECKS, W_DEFERRING, W_COMMENTS, W_EXPRESSION_INDEXES, W_COUNT
 };
 
 static const char *const warn_title[W_COUNT] = {
@@ -40,6 +40,9 @@ static const char *const warn_title[W_COUNT] = {
 	"These tables are partition tables, which are not yet fully supported:",
 	"These tables contain row level security, which is not yet fully "
 	"supported. Read more: https://pris.ly/d/row-level-security",
+	"These constraints are not supported by Prisma Client, because Prisma "
+	"currently does not fully support check constraints. Read more: "
+	"https://pris.ly/d/check-constraints",
 	"These primary key, foreign key or unique constraints are using "
 	"non-default deferring in the database, which is not yet fully "
 	"supported. Read more: https://pris.ly/d/constraint-deferring",
@@ -75,6 +78,8 @@ typedef struct pctx {
 					for a table / enum name found in
 					several namespaces */
 	st_strbuf *out;
+	bool partial;                /* a `where:` written: the generators
+					need the partialIndexes preview */
 	st_vec warn[W_COUNT];        /* const char *: the warning lines */
 } pctx;
 
@@ -842,18 +847,23 @@ back_relations(pctx *p, st_strbuf *sb, const st_table *me)
 				strcmp(model_name(p, me), om) < 0 ? om : model_name(p, me));
 			const char *fn = om;
 			const st_psl_rmodel *mm = old_model(p, me);
+			bool kept = false;
 
 			for (size_t k = 0; mm && k < mm->nfields; k++) {
 				const st_psl_rfield *f = mm->fields[k];
 
 				if (f->rel && f->rel->kind == ST_PSL_REL_MANY_TO_MANY &&
-				    !strcmp(f->rel->related->db_name, other->ref_table->name))
+				    !strcmp(f->rel->related->db_name, other->ref_table->name)) {
 					fn = f->name;
+					kept = true;
+				}
 			}
-			if (fn == om && relations_between(p, me, other->ref_table) > 1)
+			if (!kept && relations_between(p, me, other->ref_table) > 1)
 				fn = st_strfmt(p->cx->arena, "%s_%s", om, t->name + 1);
 			st_strbuf_addf(sb, "  %s %s[]", fn, om);
-			if (strcmp(t->name, dflt)) {
+			/* a relation already in the existing schema gets its name
+			 * written, default or not (Prisma's re-introspection) */
+			if (kept || strcmp(t->name, dflt)) {
 				st_strbuf_adds(sb, " @relation(");
 				add_string(sb, t->name + 1);
 				st_strbuf_adds(sb, ")");
@@ -959,7 +969,8 @@ doc_has_note(const char *doc, const char *note)
 	const char *text = note + 4;              /* after "/// " */
 	size_t n = strlen(text) - 1;              /* without the '\n' */
 
-	for (const char *p = doc; p && (p = strstr(p, text)); p++)
+	/* the line without its '\n': the doc's last line has none */
+	for (const char *p = doc; p && (p = memmem(p, strlen(p), text, n)); p++)
 		if ((p == doc || p[-1] == '\n') && (p[n] == '\n' || !p[n]))
 			return true;
 	return false;
@@ -1054,6 +1065,13 @@ model_warnings(pctx *p, const st_table *t, const char *mname)
 	for (size_t i = 0; notes && i < notes->len; i++) {
 		const st_introspect_note *n = notes->items[i];
 
+		if (!strcmp(n->kind, "check"))
+			warn(p, W_CHECKS, "Model: \"%s\", constraint: \"%s\"",
+			     mname, n->text);
+	}
+	for (size_t i = 0; notes && i < notes->len; i++) {
+		const st_introspect_note *n = notes->items[i];
+
 		if (!strcmp(n->kind, "deferrable"))
 			warn(p, W_DEFERRING, "Model: \"%s\", constraint: \"%s\"",
 			     mname, n->text);
@@ -1079,6 +1097,29 @@ model_warnings(pctx *p, const st_table *t, const char *mname)
 			warn(p, W_EXPRESSION_INDEXES, "Model: \"%s\", constraint: \"%s\"",
 			     mname, indexdef_name(a, n->text));
 	}
+}
+
+/* Whether ix is written as c's @unique: a plain btree unique index on
+ * c alone (partial or not). */
+static bool
+field_unique(const st_index *ix, const st_column *c)
+{
+	const st_index_col *ic = ix->cols.len == 1 ? ix->cols.items[0] : NULL;
+
+	return ix->kind == ST_INDEX_UNIQUE && ic && ic->column == c &&
+	       ix->algo == ST_ALGO_BTREE && ic->sort != ST_SORT_DESC &&
+	       !(ic->opclass && !ic->opclass_is_default);
+}
+
+/* A partial index's predicate as Prisma 7 writes it, `where: raw("(id >
+ * 3)")` (pg_get_expr's text), after other arguments if any. */
+static void
+where_arg(pctx *p, st_strbuf *sb, const st_index *ix, bool after)
+{
+	st_strbuf_adds(sb, after ? ", where: raw(" : "where: raw(");
+	add_string(sb, ix->predicate);
+	st_strbuf_adds(sb, ")");
+	p->partial = true;
 }
 
 static void
@@ -1119,15 +1160,6 @@ render_model(pctx *p, const st_table *t)
 	if (has_note(p, t, "expression index") &&
 	    !(om && doc_has_note(om->doc, note_expression_index)))
 		st_strbuf_adds(sb, note_expression_index);
-	const st_vec *notes = notes_of(p, t);
-
-	for (size_t i = 0; notes && i < notes->len; i++) {
-		const st_introspect_note *n = notes->items[i];
-
-		if (!strcmp(n->kind, "partial index"))
-			st_strbuf_addf(sb, "/// This model has a partial index the schema "
-				       "does not describe: %s\n", n->text);
-	}
 	st_strbuf_addf(sb, "model %s {\n", mname);
 	for (size_t i = 0; i < t->columns.len; i++) {
 		const st_column *c = t->columns.items[i];
@@ -1179,19 +1211,22 @@ render_model(pctx *p, const st_table *t)
 			st_strbuf_adds(sb, " @updatedAt");
 		for (size_t j = 0; j < t->indexes.len; j++) {
 			const st_index *ix = t->indexes.items[j];
-			const st_index_col *ic = ix->cols.len == 1 ? ix->cols.items[0] : NULL;
+			bool map;
 
-			if (ix->kind != ST_INDEX_UNIQUE || !ic || ic->column != c ||
-			    ix->predicate || ix->algo != ST_ALGO_BTREE ||
-			    ic->sort == ST_SORT_DESC ||
-			    (ic->opclass && !ic->opclass_is_default))
+			if (!field_unique(ix, c))
 				continue;
+			map = strcmp(ix->name, st_psl_name_unique(a, t->name, &c->name, 1));
 			st_strbuf_adds(sb, " @unique");
-			if (strcmp(ix->name, st_psl_name_unique(a, t->name, &c->name, 1))) {
-				st_strbuf_adds(sb, "(map: ");
+			if (map || ix->predicate)
+				st_strbuf_adds(sb, "(");
+			if (map) {
+				st_strbuf_adds(sb, "map: ");
 				add_string(sb, ix->name);
-				st_strbuf_adds(sb, ")");
 			}
+			if (ix->predicate)
+				where_arg(p, sb, ix, map);
+			if (map || ix->predicate)
+				st_strbuf_adds(sb, ")");
 			break;
 		}
 		st_strbuf_adds(sb, native.buf);
@@ -1224,14 +1259,8 @@ render_model(pctx *p, const st_table *t)
 		const char **cols = col_names(a, ix);
 		const char *dflt, *algo = algo_name(ix->algo);
 
-		if (ix->kind == ST_INDEX_UNIQUE && ic && !ix->predicate &&
-		    ix->algo == ST_ALGO_BTREE && ic->sort != ST_SORT_DESC &&
-		    !(ic->opclass && !ic->opclass_is_default))
+		if (ic && field_unique(ix, ic->column))
 			continue;   /* rendered as @unique */
-		if (ix->predicate)
-			st_strbuf_addf(sb, "  // The index \"%s\" has a WHERE clause "
-				       "(%s) that the schema cannot express.\n",
-				       ix->name, ix->predicate);
 		dflt = ix->kind == ST_INDEX_UNIQUE ?
 		       st_psl_name_unique(a, t->name, cols, ix->cols.len) :
 		       st_psl_name_index(a, t->name, cols, ix->cols.len);
@@ -1244,6 +1273,8 @@ render_model(pctx *p, const st_table *t)
 		}
 		if (algo)
 			st_strbuf_addf(sb, ", type: %s", algo);
+		if (ix->predicate)
+			where_arg(p, sb, ix, true);
 		st_strbuf_adds(sb, ")\n");
 	}
 	if (strcmp(mname, t->name)) {
@@ -1324,9 +1355,51 @@ render_enum(pctx *p, const st_enum *e, const st_psl_renum *old)
 
 /* ==== the existing file ==== */
 
-/* Copies the generator and datasource blocks of text verbatim. */
+/*
+ * A generator block (b, n bytes up to its '}') with "partialIndexes" in
+ * its previewFeatures, as Prisma writes it when the pulled schema has a
+ * partial index: added at the end of the list, or as a new last line
+ * `previewFeatures = ["partialIndexes"]`.
+ */
+static void
+copy_generator_partial(st_strbuf *sb, const char *b, size_t n)
+{
+	const char *close = b + n - 1;          /* the '}' */
+	const char *key = NULL, *open, *end, *at;
+
+	for (const char *l = b; l && l < close; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if (!strncmp(l, "previewFeatures", 15) &&
+		    l[15 + strspn(l + 15, " \t")] == '=') {
+			key = l;
+			break;
+		}
+	}
+	if (key && (open = memchr(key, '[', (size_t)(close - key))) &&
+	    (end = memchr(open, ']', (size_t)(close - open)))) {
+		bool empty = open + 1 + strspn(open + 1, " \t\n") == end;
+
+		st_strbuf_add(sb, b, (size_t)(end - b));
+		if (!memmem(open, (size_t)(end - open), "\"partialIndexes\"", 16))
+			st_strbuf_adds(sb, empty ? "\"partialIndexes\"" :
+				       ", \"partialIndexes\"");
+		st_strbuf_add(sb, end, (size_t)(b + n - end));
+		return;
+	}
+	/* a new line before the one of the '}' (or before it, on one line) */
+	for (at = close; at > b && (at[-1] == ' ' || at[-1] == '\t'); at--)
+		;
+	st_strbuf_add(sb, b, (size_t)(at - b));
+	st_strbuf_adds(sb, at[-1] == '\n' ? "  previewFeatures = [\"partialIndexes\"]\n" :
+		       "\n  previewFeatures = [\"partialIndexes\"]\n");
+	st_strbuf_add(sb, at, (size_t)(b + n - at));
+}
+
+/* Copies the generator and datasource blocks of text verbatim (the
+ * generators with the partialIndexes preview if partial). */
 static bool
-copy_config_blocks(st_strbuf *sb, const char *text)
+copy_config_blocks(st_strbuf *sb, const char *text, bool partial)
 {
 	const char *p = text;
 	bool any = false;
@@ -1358,7 +1431,10 @@ copy_config_blocks(st_strbuf *sb, const char *text)
 					break;
 				}
 			}
-			st_strbuf_add(sb, line, (size_t)(q - line));
+			if (partial && line[0] == 'g')
+				copy_generator_partial(sb, line, (size_t)(q - line));
+			else
+				st_strbuf_add(sb, line, (size_t)(q - line));
 			st_strbuf_adds(sb, "\n\n");
 			any = true;
 			p = q;
@@ -1507,16 +1583,6 @@ parse_existing(st_ctx *cx, const char *text)
 	return pm;
 }
 
-/*
- * st_pull_render, and in warnings (may be NULL) the block Prisma prints
- * after a pull: "*** WARNING ***\n" and, per kind of warning, "\n", its
- * title and its "  - ..." lines; left empty when there is none.
- * (Declared in cli/cmd_db_pull.c for now: it belongs in pull.h.)
- */
-int st_pull_render_warn(st_ctx *cx, const st_schema *s,
-			const st_introspect_extra *extra, const char *existing,
-			bool reuse_names, st_strbuf *out, st_strbuf *warnings);
-
 int
 st_pull_render(st_ctx *cx, const st_schema *s, const st_introspect_extra *extra,
 	       const char *existing, bool reuse_names, st_strbuf *out)
@@ -1530,37 +1596,22 @@ st_pull_render_warn(st_ctx *cx, const st_schema *s,
 		    bool reuse_names, st_strbuf *out, st_strbuf *warnings)
 {
 	pctx p = { .cx = cx, .s = s, .extra = extra };
-	st_strbuf raw;
+	st_strbuf raw, body;
 	st_source *src;
 	int rc;
 
 	st_strbuf_init_arena(&raw, cx->arena);
-	p.out = &raw;
+	st_strbuf_init_arena(&body, cx->arena);
+	p.out = &body;
 	if (existing && reuse_names)
 		p.old = parse_existing(cx, existing);
 	index_schema(&p);
-	if (!existing || !copy_config_blocks(&raw, existing)) {
-		st_strbuf_adds(&raw, "generator client {\n  provider = \"prisma-client-js\"\n}\n\n"
-			       "datasource db {\n  provider = \"postgresql\"\n");
-		if (s->multi_schema) {
-			st_strbuf_adds(&raw, "  schemas = [");
-			for (size_t i = 0; i < s->namespaces.len; i++) {
-				const char *n = ((st_namespace *)s->namespaces.items[i])->name;
-
-				if (!strcmp(n, "public") && i + 1 == s->namespaces.len && i)
-					break;
-				if (i)
-					st_strbuf_adds(&raw, ", ");
-				add_string(&raw, n);
-			}
-			st_strbuf_adds(&raw, "]\n");
-		}
-		st_strbuf_adds(&raw, "}\n\n");
-	}
 	/*
 	 * Models, then enums, as Prisma writes them; re-introspection keeps
 	 * the existing order of each (not their interleaving: Prisma moves
 	 * the enums after the models) and puts the new ones after those.
+	 * They go into body first: the generator blocks before them depend
+	 * on what they hold (p.partial).
 	 */
 	for (size_t i = 0; p.old && i < p.old->nmodels; i++) {
 		const st_psl_rmodel *m = p.old->models[i];
@@ -1592,11 +1643,27 @@ st_pull_render_warn(st_ctx *cx, const st_schema *s,
 		if (!old_enum(&p, e->ns, e->name))
 			render_enum(&p, e, NULL);
 	}
-	if (extra)
-		for (size_t i = 0; i < extra->views.len; i++)
-			st_strbuf_addf(&raw, "// The view %s is not described in the schema "
-				       "(views need the \"views\" preview feature).\n",
-				       (const char *)extra->views.items[i]);
+	if (!existing || !copy_config_blocks(&raw, existing, p.partial)) {
+		st_strbuf_adds(&raw, "generator client {\n  provider = \"prisma-client-js\"\n");
+		if (p.partial)
+			st_strbuf_adds(&raw, "  previewFeatures = [\"partialIndexes\"]\n");
+		st_strbuf_adds(&raw, "}\n\ndatasource db {\n  provider = \"postgresql\"\n");
+		if (s->multi_schema) {
+			st_strbuf_adds(&raw, "  schemas = [");
+			for (size_t i = 0; i < s->namespaces.len; i++) {
+				const char *n = ((st_namespace *)s->namespaces.items[i])->name;
+
+				if (!strcmp(n, "public") && i + 1 == s->namespaces.len && i)
+					break;
+				if (i)
+					st_strbuf_adds(&raw, ", ");
+				add_string(&raw, n);
+			}
+			st_strbuf_adds(&raw, "]\n");
+		}
+		st_strbuf_adds(&raw, "}\n\n");
+	}
+	st_strbuf_add(&raw, body.buf ? body.buf : "", body.len);
 	src = st_source_new(cx, "schema.prisma", raw.buf, raw.len);
 	st_strbuf_reset(out);
 	rc = st_psl_format_source(cx, src, out);

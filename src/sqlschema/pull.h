@@ -28,4 +28,13 @@ int st_pull_render(st_ctx *cx, const st_schema *s,
 		   const st_introspect_extra *extra, const char *existing,
 		   bool reuse_names, st_strbuf *out);
 
+/*
+ * st_pull_render, and in warnings (may be NULL) the block Prisma prints
+ * after a pull: "*** WARNING ***\n" and, per kind of warning, "\n", its
+ * title and its "  - ..." lines; left empty when there is none.
+ */
+int st_pull_render_warn(st_ctx *cx, const st_schema *s,
+			const st_introspect_extra *extra, const char *existing,
+			bool reuse_names, st_strbuf *out, st_strbuf *warnings);
+
 #endif

@@ -9,8 +9,11 @@
 # P4001; pulls of a few databases equal Prisma's byte for byte (comments
 # in a non-public schema, a multi-schema datasource, partitioned tables,
 # names alike in two schemas, relations to ignored models, sanitized
-# names and operator classes, the order of a re-pull), its messages and
-# warnings too, with and without --print; a few deployed
+# names and operator classes, the order of a re-pull, check constraints,
+# partial indexes, views, an implicit many-to-many relation pulled
+# again), its messages and warnings too, with and without --print; an
+# existing schema that does not validate is refused (P1012) unless
+# --force; a few deployed
 # corpus projects pull into schemas that validate and match their
 # database.
 . "$(dirname "$0")/../lib.sh"
@@ -26,11 +29,14 @@ cd "$P" || exit 1
 
 # ==== round trip of a schema ====
 # Prisma writes the enums after the models (the file has enum Role first),
-# and --print's output ends with two more newlines.
+# names the implicit many-to-many relation already in the file on both
+# sides (@relation("PostToTag")), and --print's output ends with two more
+# newlines.
 cp "$FIX/steps/10-tags_m2m.prisma" prisma/schema.prisma
 awk '/^enum Role/ { e = 1 } e { held = held $0 "\n"; if ($0 == "") e = 0; next }
 	{ print } END { printf "\n%s", held }' "$FIX/steps/10-tags_m2m.prisma" |
-	sed '$d' >round-trip.prisma
+	sed -e '$d' -e 's/^  tags      Tag\[\]$/&    @relation("PostToTag")/' \
+	    -e 's/^  posts Post\[\]$/& @relation("PostToTag")/' >round-trip.prisma
 t_run 0 "$STRATA" db push
 t_ok "setup: db push"
 t_run 0 "$STRATA" db pull --print
@@ -126,16 +132,26 @@ t_stdout_has 'schemas "other, public"' "multischema-public: the schemas are name
 #     operator classes (ops: JsonbPathOps).
 #   repull-order: re-introspection writes the models (existing, then
 #     new), then the enums (likewise), and warns about the kept @map.
+#   check-constraints: their names in the warnings, among the others.
+#   partial-index, partial-unique: `where: raw("...")` on @@index,
+#     @unique and @@unique, and the partialIndexes preview feature added
+#     to the generator (a new line, or at the end of its list).
+#   views: not pulled, and not mentioned either.
+#   m2m-repull: an implicit many-to-many relation is named on both
+#     sides once it is in the file.
 # A second pull gives expected-again.prisma where Prisma's differs from
 # expected.prisma (it drops the @ignore of a back relation to a model
-# already @@ignore'd); sanitized-names is not pulled again, its pulled
-# schema does not validate (two fields `x`: Prisma then refuses, P1012).
+# already @@ignore'd; it names the many-to-many relation);
+# sanitized-names is not pulled again (below: its pulled schema does not
+# validate), nor is partial-unique (strata's validator does not take
+# `where:` on @unique/@@unique yet, so it refuses the file, P1012).
 norm() {
 	sed -e 's/ in [0-9]*ms$/ in Nms/' \
 	    -e 's/PostgreSQL database "[^"]*"/PostgreSQL database "DB"/' \
 	    -e 's/" at "[^"]*"$/" at "HOST"/' "$1" >"$1.norm"
 }
-for c in partition-tables multischema-duplicates ignored-relation sanitized-names repull-order; do
+for c in partition-tables multischema-duplicates ignored-relation sanitized-names \
+	repull-order check-constraints partial-index partial-unique views m2m-repull; do
 	F="$T_ROOT/tests/fixtures/pull/$c"
 	t_db "${DB}_fx"
 	t_psql "${DB}_fx" "$(cat "$F/setup.sql")" >/dev/null
@@ -151,12 +167,41 @@ for c in partition-tables multischema-duplicates ignored-relation sanitized-name
 	norm "$T_OUT"
 	t_same_file "$c: the messages are Prisma's" "$F/expected.stdout" "$T_OUT.norm"
 	t_same_file "$c: stderr is Prisma's" "$F/expected.stderr" "$T_ERR"
-	if [ "$c" != sanitized-names ]; then
+	if [ "$c" = sanitized-names ]; then
+		# two fields `x`: the pulled schema does not validate, and
+		# Prisma refuses to pull into it (P1012; its stdout below),
+		# but not with --force
+		printf '%s\n' '- Introspecting based on datasource defined in schema.prisma' \
+			'✖ Introspecting based on datasource defined in schema.prisma' '' >fail.stdout
+		cp "fx-$c/schema.prisma" invalid.prisma
+		t_run 1 sh -c 'cd "$0" && exec "$1" db pull --url "$2"' "fx-$c" "$STRATA" "$T_URL"
+		t_ok "$c: db pull into the invalid schema: error"
+		sed '1,2d' "$T_OUT" >"$T_OUT.tail"
+		t_same_file "$c: its messages are Prisma's" fail.stdout "$T_OUT.tail"
+		t_stderr_has "P1012: Introspection failed as your current Prisma schema file is invalid"
+		t_stderr_has "Or run this command with the --force flag"
+		t_same_file "$c: the invalid file is left alone" invalid.prisma "fx-$c/schema.prisma"
+		t_run 1 sh -c 'cd "$0" && exec "$1" db pull --print --url "$2"' "fx-$c" "$STRATA" "$T_URL"
+		t_ok "$c: db pull --print: error"
+		printf '\n' >fail.stdout
+		t_same_file "$c: --print writes a newline only (Prisma)" fail.stdout "$T_OUT"
+		t_stderr_has "P1012"
+		t_run 0 sh -c 'cd "$0" && exec "$1" db pull --force --url "$2"' "fx-$c" "$STRATA" "$T_URL"
+		t_ok "$c: db pull --force pulls all the same"
+		t_same_file "$c: --force gives Prisma's" "$F/expected.prisma" "fx-$c/schema.prisma"
+	elif [ "$c" != partial-unique ]; then
 		again=$F/expected.prisma
 		[ -f "$F/expected-again.prisma" ] && again=$F/expected-again.prisma
 		t_run 0 sh -c 'cd "$0" && exec "$1" db pull --url "$2"' "fx-$c" "$STRATA" "$T_URL"
 		t_ok "$c: db pull again"
 		t_same_file "$c: re-introspection gives Prisma's" "$again" "fx-$c/schema.prisma"
+	fi
+	if [ "$c" = partial-index ]; then
+		t_run 0 "$STRATA" validate --schema "fx-$c/schema.prisma"
+		t_ok "$c: the pulled schema validates"
+		t_run 0 "$STRATA" db push --schema "fx-$c/schema.prisma" --url "$T_URL"
+		t_ok "$c: db push of the pulled schema"
+		t_stdout_has "already in sync" "$c: the database already matches it"
 	fi
 	t_psql postgres "DROP DATABASE IF EXISTS \"${DB}_fx\" WITH (FORCE)" >/dev/null
 done
