@@ -150,7 +150,9 @@ static const char q_indexes[] =
 	" CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, x.indrelid) END,"
 	" x.indexprs IS NOT NULL,"
 	" CASE WHEN x.indexprs IS NOT NULL OR x.indpred IS NOT NULL"
-	"  THEN pg_get_indexdef(x.indexrelid) END"
+	"  THEN pg_get_indexdef(x.indexrelid) END,"
+	/* a DEFERRABLE primary key or unique constraint */
+	" NOT x.indimmediate"
 	" FROM pg_class i"
 	" JOIN pg_index x ON x.indexrelid = i.oid"
 	" JOIN pg_am am ON am.oid = i.relam"
@@ -1293,6 +1295,9 @@ read_indexes(ictx *ic)
 		}
 		if (!st_dbres_isnull(r, i, 9))
 			note(ic, ns, t->name, NULL, "partial index", str_at(ic, r, i, 11));
+		/* (before the foreign keys' notes, as Prisma lists them) */
+		if (bool_at(r, i, 12))
+			note(ic, ns, t->name, NULL, "deferrable", iname);
 		if (!algo_of(st_dbres_get(r, i, 4), &algo))
 			continue;
 		nkeys = numbers(st_dbres_get(r, i, 5), keys, 64);

@@ -133,6 +133,8 @@ t_stdout_has 'schemas "other, public"' "multischema-public: the schemas are name
 #   repull-order: re-introspection writes the models (existing, then
 #     new), then the enums (likewise), and warns about the kept @map.
 #   check-constraints: their names in the warnings, among the others.
+#   deferrable-keys: deferrable primary keys and unique constraints (not
+#     only foreign keys) get the deferring note and warning.
 #   partial-index, partial-unique: `where: raw("...")` on @@index,
 #     @unique and @@unique, and the partialIndexes preview feature added
 #     to the generator (a new line, or at the end of its list).
@@ -151,7 +153,8 @@ norm() {
 	    -e 's/" at "[^"]*"$/" at "HOST"/' "$1" >"$1.norm"
 }
 for c in partition-tables multischema-duplicates ignored-relation sanitized-names \
-	repull-order check-constraints partial-index partial-unique views m2m-repull; do
+	repull-order check-constraints deferrable-keys partial-index partial-unique views \
+	m2m-repull; do
 	F="$T_ROOT/tests/fixtures/pull/$c"
 	t_db "${DB}_fx"
 	t_psql "${DB}_fx" "$(cat "$F/setup.sql")" >/dev/null
