@@ -17,7 +17,10 @@
 #include "util/strbuf.h"
 #include "util/vec.h"
 
-enum { ST_EXIT_OK = 0, ST_EXIT_FAIL = 1, ST_EXIT_USAGE = 2, ST_EXIT_DRIFT = 3 };
+/* ST_EXIT_CANCEL: migrate dev stopped for a reset it may not do, or a
+ * question answered no (Prisma 7 exits 130 there too). */
+enum { ST_EXIT_OK = 0, ST_EXIT_FAIL = 1, ST_EXIT_USAGE = 2, ST_EXIT_DRIFT = 3,
+       ST_EXIT_CANCEL = 130 };
 
 typedef struct st_cli {
 	st_ctx *cx;          /* the command's context and arena */

@@ -86,8 +86,11 @@ cmd_migrate_dev(st_cli *cli, int argc, char **argv)
 	rc = st_migrate_dev(cx, &o, &res);
 	if (res.shadow_desc)
 		fprintf(stderr, "Shadow database: %s.\n", res.shadow_desc);
-	if (rc < 0)
-		return st_cli_report(cli);
+	if (rc < 0) {
+		int ex = st_cli_report(cli);
+
+		return rc == ST_ECANCEL ? ST_EXIT_CANCEL : ex;
+	}
 	if (res.reset && !skip_seed)
 		return st_devcli_seed(cli, &d);
 	return ST_EXIT_OK;

@@ -443,7 +443,7 @@ dev_run(devrun *r)
 			    why[strlen(why) - 1] == '\n' ? "" : "\n", where);
 		if (!o->force_reset &&
 		    !ask(o, "Do you want to continue? All data will be lost.")) {
-			st_err_set(cx, ST_ECONFLICT, "the database must be reset before "
+			st_err_set(cx, ST_ECANCEL, "the database must be reset before "
 				   "migrate dev can continue");
 			if (!o->io.confirm)   /* else it was just shown */
 				st_err_detail(cx, "%s\n%s.", why, where);
@@ -493,7 +493,10 @@ dev_run(devrun *r)
 		    !ask(o, o->create_only ? "Are you sure you want to create this "
 			 "migration?" : "Are you sure you want to create and apply "
 			 "this migration?")) {
-			st_err_set(cx, ST_ECANCEL, "Migration cancelled.");
+			/* declined on a terminal: cancelled (130, as Prisma);
+			 * without one it is an error (1) */
+			st_err_set(cx, o->io.confirm ? ST_ECANCEL : ST_ECONFLICT,
+				   "Migration cancelled.");
 			if (!o->io.confirm)
 				st_err_hint(cx, "Rerun with --accept-data-loss to create "
 					    "and apply it anyway.");

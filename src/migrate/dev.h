@@ -55,9 +55,11 @@ typedef struct st_dev_result {
 
 /* `migrate dev`.  Errors: P3006 (a migration does not apply on the shadow
  * database), P3010 (name too long), P3014 (shadow), P3019 (provider),
- * ST_ECONFLICT (a reset is needed and was not allowed: the detail gives
- * Prisma's reasons), ST_ECANCEL (warnings not accepted), ST_EUSAGE
- * (unexecutable steps: the message lists them). */
+ * ST_ECANCEL (a reset is needed and was not allowed: the detail gives
+ * Prisma's reasons; or warnings declined at the prompt), ST_ECONFLICT
+ * (warnings without a terminal and without accept_data_loss; or the
+ * migration folder exists), ST_EUSAGE (unexecutable steps: the message
+ * lists them). */
 int st_migrate_dev(st_ctx *cx, const st_dev_opts *o, st_dev_result *res);
 
 /*

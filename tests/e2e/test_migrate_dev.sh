@@ -54,8 +54,8 @@ t_check "no change: no migration created" sh -c '! ls -d prisma/migrations/*_not
 
 # ==== drift made by hand ====
 t_psql "$DB" 'ALTER TABLE "Tag" ADD COLUMN "color" TEXT' >/dev/null
-t_run 1 "$STRATA" migrate dev --name after_drift
-t_ok "drift: refused without a terminal"
+t_run 130 "$STRATA" migrate dev --name after_drift
+t_ok "drift: refused without a terminal (exit 130, as Prisma 7)"
 t_stderr_has "Drift detected: Your database schema is not in sync with your migration history."
 t_stderr_has '[*] Changed the `Tag` table'
 t_stderr_has '[+] Added column `color`'
@@ -87,8 +87,8 @@ fi
 # ==== an edited applied migration ====
 first=$(ls -d prisma/migrations/*_init | head -1)
 printf '\n-- edited\n' >>"$first/migration.sql"
-t_run 1 "$STRATA" migrate dev --name after_edit
-t_ok "edited migration: refused"
+t_run 130 "$STRATA" migrate dev --name after_edit
+t_ok "edited migration: refused (exit 130)"
 t_stderr_has "was modified after it was applied."
 t_stderr_has "$(basename "$first")"
 t_run 0 "$STRATA" migrate dev --name after_edit --force-reset --skip-seed
