@@ -9,12 +9,12 @@
 #include "util/dynlib.h"
 
 #define SYMBOLS(X) \
-	X(PQbackendPID) X(PQcancel) X(PQclear) X(PQcmdTuples) X(PQconsumeInput) \
+	X(PQbackendPID) X(PQcancel) X(PQclear) X(PQcmdTuples) \
 	X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse) X(PQdb) \
 	X(PQenterPipelineMode) X(PQerrorMessage) X(PQexec) X(PQexecParams) \
 	X(PQexitPipelineMode) X(PQfinish) X(PQfname) X(PQfreeCancel) \
 	X(PQfreemem) X(PQftype) X(PQgetCancel) X(PQgetCopyData) \
-	X(PQgetResult) X(PQgetisnull) X(PQgetvalue) X(PQisBusy) X(PQnfields) \
+	X(PQgetResult) X(PQgetisnull) X(PQgetvalue) X(PQnfields) \
 	X(PQntuples) X(PQpipelineStatus) X(PQpipelineSync) X(PQputCopyEnd) \
 	X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus) \
 	X(PQsendQuery) X(PQsendQueryParams) X(PQserverVersion) \
@@ -55,18 +55,6 @@ ConnStatusType
 PQstatus(const PGconn *conn)
 {
 	return REAL(PQstatus)(conn);
-}
-
-int
-PQconsumeInput(PGconn *conn)
-{
-	return REAL(PQconsumeInput)(conn);
-}
-
-int
-PQisBusy(PGconn *conn)
-{
-	return REAL(PQisBusy)(conn);
 }
 
 PGTransactionStatusType

@@ -11,7 +11,6 @@
  * their own query rather than joined into every column row.
  */
 #include <ctype.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,54 +340,72 @@ keep(ictx *ic, PGresult *res, st_dbres **out)
 	return 0;
 }
 
+/* Whether URL's query string has NAME=VALUE. */
+static bool
+url_param_is(const char *url, const char *name, const char *value)
+{
+	const char *q = strchr(url, '?');
+	size_t nl = strlen(name), vl = strlen(value);
+
+	while (q && *q) {
+		const char *e = q + 1 + strcspn(q + 1, "&");
+
+		if ((size_t)(e - q - 1) == nl + 1 + vl && !strncmp(q + 1, name, nl) &&
+		    q[1 + nl] == '=' && !strncmp(q + 2 + nl, value, vl))
+			return true;
+		q = *e ? e : NULL;
+	}
+	return false;
+}
+
+/* Closes the second connection, if any (its query may still run: the
+ * server cancels it when the connection goes). */
+static void
+db2_abort(ictx *ic)
+{
+	if (ic->cx2)
+		st_ctx_free(ic->cx2);
+	ic->cx2 = NULL;
+	ic->db2 = NULL;
+}
+
 /* Opens the second connection and sends the columns query there (the
  * first one is busy with its pipeline meanwhile).  Any failure just
- * leaves the query to the first connection. */
+ * leaves the query to the first connection.  Not behind a pooler or with
+ * a one-connection limit: a second connection would queue behind the
+ * first. */
 static void
 start_db2(ictx *ic, const char *url)
 {
 	const char *p[] = { ic->nsparam };
 
+	if (url_param_is(url, "pgbouncer", "true") ||
+	    url_param_is(url, "connection_limit", "1"))
+		return;
 	ic->cx2 = st_ctx_new(ic->cx->arena);
 	if (st_db_connect(ic->cx2, url, NULL, &ic->db2) < 0 ||
 	    !PQsendQueryParams(ic->db2->conn, q_columns, 1, NULL, p, NULL,
-			       NULL, 0)) {
-		ic->db2 = NULL;
-		st_ctx_free(ic->cx2);
-		ic->cx2 = NULL;
-	}
+			       NULL, 0))
+		db2_abort(ic);
 }
 
 /*
  * The columns result from the second connection, or NULL (then the
- * caller runs the query on the first).  While waiting, the first
- * connection's results are read into libpq's buffer as they arrive, so
- * its server process never stalls on a full socket.
+ * caller runs the query on the first).  A blocking PQgetResult: libpq's
+ * own wait knows about data already decrypted by TLS, which a poll() on
+ * the socket would miss.  The first connection's results wait in its
+ * socket meanwhile (its server process waits to send, nothing more).
  */
 static PGresult *
 take_db2(ictx *ic)
 {
-	PGconn *c2 = ic->db2->conn, *c1 = ic->piped ? ic->db->conn : NULL;
+	PGconn *c2 = ic->db2->conn;
 	PGresult *res, *extra;
 
-	ic->db2 = NULL;
-	while (PQisBusy(c2)) {
-		struct pollfd fd[2] = {
-			{ .fd = PQsocket(c2), .events = POLLIN },
-			{ .fd = c1 ? PQsocket(c1) : -1, .events = POLLIN },
-		};
-
-		if (poll(fd, 2, -1) < 0)
-			continue;
-		if ((fd[0].revents && !PQconsumeInput(c2)) ||
-		    (fd[1].revents && !PQconsumeInput(c1)))
-			return NULL;
-	}
 	res = PQgetResult(c2);
 	while ((extra = PQgetResult(c2)) != NULL)
 		PQclear(extra);
-	st_ctx_free(ic->cx2);          /* closes the connection */
-	ic->cx2 = NULL;
+	db2_abort(ic);                 /* done with it: close */
 	if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
 	PQclear(res);
@@ -1581,8 +1598,10 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 		/* only the namespaces that exist: the differ creates the others */
 		st_dbres *r;
 
-		if ((rc = run(&ic, q_namespaces, &r)) < 0)
+		if ((rc = run(&ic, q_namespaces, &r)) < 0) {
+			db2_abort(&ic);
 			return rc;
+		}
 		for (size_t i = 0; i < nns; i++)
 			for (int j = 0; j < r->nrows; j++)
 				if (!strcmp(st_dbres_get(r, j, 0), ns[i]))
@@ -1595,9 +1614,11 @@ st_introspect(st_ctx *cx, st_db *db, const st_introspect_opts *opts,
 	    (opts && opts->extensions && (rc = read_extensions(&ic)) < 0) ||
 	    (extra && (rc = read_others(&ic)) < 0)) {
 		pipe_end(&ic);
+		db2_abort(&ic);
 		return rc;
 	}
 	pipe_end(&ic);
+	db2_abort(&ic);
 	st_schema_finish(ic.s);
 	*out = ic.s;
 	if (extra)

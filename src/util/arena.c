@@ -299,18 +299,20 @@ st_vstrfmt(st_arena *a, const char *fmt, va_list ap)
 		s = (char *)a->cur.ptr;
 		n = vsnprintf(s, room, fmt, cp);
 		va_end(cp);
-		if (n < 0)
-			n = 0;
-		/* alloc_raw hands out this very spot when the rounded size fits */
-		if ((((size_t)n + 1 + ALIGN - 1) & ~(size_t)(ALIGN - 1)) <= room)
+		/* alloc_raw hands out this very spot when the rounded size
+		 * fits (vsnprintf wrote just those n + 1 bytes) */
+		if (n >= 0 &&
+		    (((size_t)n + 1 + ALIGN - 1) & ~(size_t)(ALIGN - 1)) <= room)
 			return alloc_raw(a, (size_t)n + 1);
-		/* the attempt wrote into the free end: no longer zero */
+		/* else it wrote into the free end: no longer zero */
 		a->cur.zeroed = false;
+		if (n < 0)
+			return st_strdup(a, "");
 	} else {
 		n = vsnprintf(NULL, 0, fmt, cp);
 		va_end(cp);
 		if (n < 0)
-			n = 0;
+			return st_strdup(a, "");
 	}
 	s = alloc_raw(a, (size_t)n + 1);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
