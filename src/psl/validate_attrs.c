@@ -405,6 +405,75 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	return true;
 }
 
+/* ==== partial unique indexes ==== */
+
+/*
+ * The `where:` argument of @unique / @@unique (Prisma 7's partial
+ * indexes): its raw("...") SQL, or NULL after an error.  Prisma checks
+ * the value first and asks for the partialIndexes preview feature only of
+ * a well-formed one (on the argument's span); its messages about a bad
+ * value name the attribute "@unique" for @@unique too.  The object form
+ * `where: { active: true }`, which Prisma turns into SQL itself, is not
+ * supported yet: it is refused rather than silently mistranslated.
+ */
+static const char *
+unique_where(psl__v *v, const st_psl_attr *a, const st_psl_arg *arg)
+{
+	const st_psl_expr *e = arg->value, *s;
+	const char *sql;
+
+	if (!e)
+		return NULL;
+	if (e->kind == ST_PSL_EXPR_OBJECT) {
+		psl__err(v, e->span, "Error parsing attribute \"@%s\": strata "
+			 "does not support the object form of the `where` "
+			 "argument yet; write the condition as `where: "
+			 "raw(\"...\")`.", a->name.name);
+		return NULL;
+	}
+	if (!st_psl_expr_is_call(e, "raw")) {
+		if (e->kind != ST_PSL_EXPR_CALL)
+			psl__err(v, e->span, "Expected a function value, but "
+				 "received %s value `%s`.", psl__value_kind(e),
+				 st_psl_expr_raw(v->a, e));
+		psl__err(v, a->span, "Error parsing attribute \"@unique\": The "
+			 "`where` argument must be either a raw() function call "
+			 "or an object literal, e.g. `where: raw(\"status = "
+			 "'active'\")` or `where: { active: true }`.");
+		return NULL;
+	}
+	s = e->args.n >= 1 ? e->args.items[0]->value : NULL;
+	if (!s || !st_psl_expr_string(s, &sql, NULL)) {
+		if (s)
+			psl__err(v, s->span, "Expected a string value, but "
+				 "received %s value `%s`.", psl__value_kind(s),
+				 st_psl_expr_raw(v->a, s));
+		psl__err(v, a->span, "Error parsing attribute \"@unique\": The "
+			 "`where` argument must be a raw() function with a string "
+			 "argument, e.g. `where: raw(\"status = 'active'\")`.");
+		return NULL;
+	}
+	if (!st_psl_has_preview(v->m, "partialIndexes"))
+		psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
+			 "Partial indexes are a preview feature. Add "
+			 "\"partialIndexes\" to previewFeatures in your generator "
+			 "block.", a->block ? "@" : "", a->name.name);
+	return sql;
+}
+
+/* The named argument `name` of a, or NULL. */
+static const st_psl_arg *
+named_arg(const st_psl_attr *a, const char *name)
+{
+	for (size_t i = 0; i < a->args.n; i++) {
+		const st_psl_arg *g = a->args.items[i];
+
+		if (g->name.name && !strcmp(g->name.name, name))
+			return g;
+	}
+	return NULL;
+}
+
 /* ==== field attributes ==== */
 
 static st_psl_rindex *
@@ -413,6 +482,9 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 {
 	static const char *const allowed[] = { "map", "sort", "length",
 					       "clustered", "", NULL };
+	static const char *const allowed_unique[] = { "map", "sort", "length",
+						      "clustered", "where", "",
+						      NULL };
 	/* the index and its one field in one allocation */
 	st_psl_rindex *ix = st_alloc(v->a, sizeof(*ix) + sizeof(*ix->fields));
 	st_psl_expr *e;
@@ -429,7 +501,7 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 	/* the usual bare @id / @unique: no argument to read */
 	if (!a->has_args || a->args.n == 0)
 		return ix;
-	check_args(v, a, allowed);
+	check_args(v, a, kind == ST_PSL_IDX_UNIQUE ? allowed_unique : allowed);
 	ix->map = psl__str_arg(v, a, "map", 0, NULL);
 	if ((e = st_psl_attr_arg(a, "sort", 99))) {
 		ix->fields[0].sort = sort_arg(v, e);
@@ -446,6 +518,12 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 		psl__err(v, e->span, "Error parsing attribute \"@%s\": Defining "
 			 "clustering is not supported in the current connector.",
 			 a->name.name);
+	if (kind == ST_PSL_IDX_UNIQUE) {
+		const st_psl_arg *w = named_arg(a, "where");
+
+		if (w)
+			ix->where = unique_where(v, a, w);
+	}
 	return ix;
 }
 
@@ -616,6 +694,8 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 {
 	static const char *const allowed_id[] = { "", "fields", "name", "map",
 						  "clustered", NULL };
+	static const char *const allowed_uq[] = { "", "fields", "name", "map",
+						  "clustered", "where", NULL };
 	static const char *const allowed_ix[] = { "", "fields", "name", "map",
 						  "clustered", "type", "where",
 						  NULL };
@@ -635,7 +715,8 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	ix->model = m;
 	ix->attr = a;
 	ix->span = a->span;
-	check_args(v, a, kind == ST_PSL_IDX_NORMAL ? allowed_ix : allowed_id);
+	check_args(v, a, kind == ST_PSL_IDX_NORMAL ? allowed_ix
+		   : kind == ST_PSL_IDX_UNIQUE ? allowed_uq : allowed_id);
 	ix->name = str_val(v, ARG(0, 99), NULL);
 	if (ix->name)
 		v->any_ix_name = true;
@@ -666,6 +747,11 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 					 "\"@@index\": The `where` argument must "
 					 "be a raw(\"...\") SQL condition.");
 		}
+	} else if (kind == ST_PSL_IDX_UNIQUE && ARG(4, 99)) {
+		const st_psl_arg *wa = named_arg(a, "where");
+
+		if (wa)
+			ix->where = unique_where(v, a, wa);
 	}
 	e = ARG(5, 0);
 #undef ARG

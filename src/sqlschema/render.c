@@ -169,9 +169,18 @@ create_index(const rctx *r, st_strbuf *sb, const st_index *ix)
 	}
 	st_strbuf_addch(sb, ')');
 	if (ix->predicate) {
-		st_strbuf_adds(sb, " WHERE (");
+		/* Prisma adds the parentheses only where the text does not
+		 * already start with "(" and end with ")": raw("(n > 0)")
+		 * gives WHERE (n > 0), and so does raw("n > 0") (it checks
+		 * only the two ends, so "(a) AND (b)" stays as written) */
+		size_t n = strlen(ix->predicate);
+		bool wrapped = n >= 2 && ix->predicate[0] == '(' &&
+			       ix->predicate[n - 1] == ')';
+
+		st_strbuf_adds(sb, wrapped ? " WHERE " : " WHERE (");
 		st_strbuf_adds(sb, ix->predicate);
-		st_strbuf_addch(sb, ')');
+		if (!wrapped)
+			st_strbuf_addch(sb, ')');
 	}
 }
 

@@ -145,8 +145,10 @@ t_stdout_has 'schemas "other, public"' "multischema-public: the schemas are name
 # expected.prisma (it drops the @ignore of a back relation to a model
 # already @@ignore'd; it names the many-to-many relation);
 # sanitized-names is not pulled again (below: its pulled schema does not
-# validate), nor is partial-unique (strata's validator does not take
-# `where:` on @unique/@@unique yet, so it refuses the file, P1012).
+# validate).  partial-unique is, but its previewFeatures line is left out
+# of the comparison: Prisma rewrites the list sorted when it already holds
+# "partialIndexes" (["partialIndexes", "views"]), strata's pull keeps it as
+# written.
 norm() {
 	sed -e 's/ in [0-9]*ms$/ in Nms/' \
 	    -e 's/PostgreSQL database "[^"]*"/PostgreSQL database "DB"/' \
@@ -192,14 +194,20 @@ for c in partition-tables multischema-duplicates ignored-relation sanitized-name
 		t_run 0 sh -c 'cd "$0" && exec "$1" db pull --force --url "$2"' "fx-$c" "$STRATA" "$T_URL"
 		t_ok "$c: db pull --force pulls all the same"
 		t_same_file "$c: --force gives Prisma's" "$F/expected.prisma" "fx-$c/schema.prisma"
-	elif [ "$c" != partial-unique ]; then
+	else
 		again=$F/expected.prisma
 		[ -f "$F/expected-again.prisma" ] && again=$F/expected-again.prisma
 		t_run 0 sh -c 'cd "$0" && exec "$1" db pull --url "$2"' "fx-$c" "$STRATA" "$T_URL"
 		t_ok "$c: db pull again"
-		t_same_file "$c: re-introspection gives Prisma's" "$again" "fx-$c/schema.prisma"
+		if [ "$c" = partial-unique ]; then
+			grep -v previewFeatures "$again" >again.want
+			grep -v previewFeatures "fx-$c/schema.prisma" >again.got
+			t_same_file "$c: re-introspection gives Prisma's (but the previewFeatures order)" again.want again.got
+		else
+			t_same_file "$c: re-introspection gives Prisma's" "$again" "fx-$c/schema.prisma"
+		fi
 	fi
-	if [ "$c" = partial-index ]; then
+	if [ "$c" = partial-index ] || [ "$c" = partial-unique ]; then
 		t_run 0 "$STRATA" validate --schema "fx-$c/schema.prisma"
 		t_ok "$c: the pulled schema validates"
 		t_run 0 "$STRATA" db push --schema "fx-$c/schema.prisma" --url "$T_URL"
