@@ -405,54 +405,189 @@ index_fields(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 	return true;
 }
 
-/* ==== partial unique indexes ==== */
+/* ==== partial indexes ==== */
 
 /*
- * The `where:` argument of @unique / @@unique (Prisma 7's partial
- * indexes): its raw("...") SQL, or NULL after an error.  Prisma checks
- * the value first and asks for the partialIndexes preview feature only of
- * a well-formed one (on the argument's span); its messages about a bad
- * value name the attribute "@unique" for @@unique too.  The object form
- * `where: { active: true }`, which Prisma turns into SQL itself, is not
- * supported yet: it is refused rather than silently mistranslated.
+ * Prisma's check of one value in the object form of `where:` (field f,
+ * key as written): true, false, null, a string, a number, or { not: v }
+ * around one of those.  Errors name the attribute with one "@" (also for
+ * @@index / @@unique) and sit on the whole attribute, as Prisma's do.
  */
-static const char *
-unique_where(psl__v *v, const st_psl_attr *a, const st_psl_arg *arg)
+static bool
+where_value(psl__v *v, const st_psl_attr *a, const st_psl_rfield *f,
+	    const char *key, const st_psl_expr *e, bool negated)
 {
-	const st_psl_expr *e = arg->value, *s;
-	const char *sql;
+	const char *want;
+	bool ok;
 
-	if (!e)
-		return NULL;
-	if (e->kind == ST_PSL_EXPR_OBJECT) {
-		psl__err(v, e->span, "Error parsing attribute \"@%s\": strata "
-			 "does not support the object form of the `where` "
-			 "argument yet; write the condition as `where: "
-			 "raw(\"...\")`.", a->name.name);
-		return NULL;
+	if (e && e->kind == ST_PSL_EXPR_CONST && !strcmp(e->str, "null"))
+		return true;
+	if (e && e->kind == ST_PSL_EXPR_CONST &&
+	    (!strcmp(e->str, "true") || !strcmp(e->str, "false"))) {
+		want = "Boolean";
+		ok = f->type == ST_PSL_T_BOOLEAN;
+	} else if (e && e->kind == ST_PSL_EXPR_CONST) {
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": "
+			 "Invalid value '%s' in where clause. Expected true, "
+			 "false, null, a string, a number, or an object like "
+			 "{ not: null }.", a->name.name, e->str);
+		return false;
+	} else if (e && e->kind == ST_PSL_EXPR_STRING) {
+		want = "a String";
+		ok = f->type == ST_PSL_T_STRING ||
+		     f->type == ST_PSL_T_DATETIME || f->type == ST_PSL_T_ENUM;
+	} else if (e && e->kind == ST_PSL_EXPR_NUMBER) {
+		want = "a Number";
+		ok = f->type == ST_PSL_T_INT || f->type == ST_PSL_T_BIGINT ||
+		     f->type == ST_PSL_T_FLOAT || f->type == ST_PSL_T_DECIMAL;
+	} else if (e && e->kind == ST_PSL_EXPR_OBJECT && !negated) {
+		const st_psl_arg *in = e->args.n == 1 ? e->args.items[0] : NULL;
+
+		if (!in) {
+			psl__err(v, a->span, "Error parsing attribute \"@%s\": "
+				 "Nested object in where clause must have "
+				 "exactly one key. Use `{ not: null }` or "
+				 "`{ not: \"value\" }`.", a->name.name);
+			return false;
+		}
+		if (!in->name.name || strcmp(in->name.name, "not")) {
+			psl__err(v, a->span, "Error parsing attribute \"@%s\": "
+				 "Unknown key '%s' in nested where clause "
+				 "object. Only 'not' is supported.", a->name.name,
+				 in->name.name ? in->name.name : "");
+			return false;
+		}
+		return where_value(v, a, f, key, in->value, true);
+	} else {
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": Invalid "
+			 "value in where clause. Expected true, false, null, a "
+			 "string, a number, or an object like { not: null }.",
+			 a->name.name);
+		return false;
 	}
+	if (ok)
+		return true;
+	if (f->type == ST_PSL_T_ENUM)
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": Type "
+			 "mismatch: field '%s' is an Enum and only accepts String "
+			 "values in the where clause.", a->name.name, key);
+	else if (f->type == ST_PSL_T_UNSUPPORTED)
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": Field "
+			 "'%s' is an unsupported type and cannot be used in the "
+			 "object syntax of a where clause. Use raw() instead.",
+			 a->name.name, key);
+	else
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": Type "
+			 "mismatch: field '%s' is of type %s, but the value is "
+			 "%s.", a->name.name, key, f->type_name, want);
+	return false;
+}
+
+/*
+ * The object form `where: { field: value, ... }` (e an OBJECT): true when
+ * Prisma accepts it.  Like Prisma, stops at the first bad entry.  The SQL
+ * is made later, from the resolved model (st_sqlschema from_psl.c), when
+ * every field's column name is known.
+ */
+static bool
+where_object(psl__v *v, const st_psl_rmodel *m, const st_psl_attr *a,
+	     const st_psl_expr *e)
+{
+	if (e->args.n == 0) {
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": The "
+			 "`where` argument cannot be an empty object.",
+			 a->name.name);
+		return false;
+	}
+	for (size_t i = 0; i < e->args.n; i++) {
+		const st_psl_arg *g = e->args.items[i];
+		const char *key = g->name.name ? g->name.name : "";
+		const st_psl_rfield *f = st_psl_rmodel_field(m, key);
+
+		if (!f) {
+			psl__err(v, a->span, "Error parsing attribute \"@%s\": "
+				 "Field '%s' does not exist in model '%s'.",
+				 a->name.name, key, m->name);
+			return false;
+		}
+		if (f->type == ST_PSL_T_RELATION) {
+			psl__err(v, a->span, "Error parsing attribute \"@%s\": "
+				 "Field '%s' is a relation field. Only scalar "
+				 "fields can be used in the where clause.",
+				 a->name.name, key);
+			return false;
+		}
+		if (!where_value(v, a, f, key, g->value, false))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The value e of a `where:` argument (Prisma 7's partial indexes), as
+ * Prisma's parser checks it for @unique, @@unique and @@index alike: an
+ * object (where_object) or raw("non-empty SQL").  False after an error;
+ * else *sql is the raw SQL, or NULL for the object form (from_psl.c turns
+ * that into SQL).  The messages name the attribute with one "@".
+ */
+static bool
+where_arg(psl__v *v, const st_psl_rmodel *m, const st_psl_attr *a,
+	  const st_psl_expr *e, const char **sql)
+{
+	const st_psl_expr *s;
+
+	*sql = NULL;
+	if (e->kind == ST_PSL_EXPR_OBJECT)
+		return where_object(v, m, a, e);
 	if (!st_psl_expr_is_call(e, "raw")) {
 		if (e->kind != ST_PSL_EXPR_CALL)
 			psl__err(v, e->span, "Expected a function value, but "
 				 "received %s value `%s`.", psl__value_kind(e),
 				 st_psl_expr_raw(v->a, e));
-		psl__err(v, a->span, "Error parsing attribute \"@unique\": The "
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": The "
 			 "`where` argument must be either a raw() function call "
 			 "or an object literal, e.g. `where: raw(\"status = "
-			 "'active'\")` or `where: { active: true }`.");
-		return NULL;
+			 "'active'\")` or `where: { active: true }`.",
+			 a->name.name);
+		return false;
 	}
 	s = e->args.n >= 1 ? e->args.items[0]->value : NULL;
-	if (!s || !st_psl_expr_string(s, &sql, NULL)) {
+	if (!s || !st_psl_expr_string(s, sql, NULL)) {
 		if (s)
 			psl__err(v, s->span, "Expected a string value, but "
 				 "received %s value `%s`.", psl__value_kind(s),
 				 st_psl_expr_raw(v->a, s));
-		psl__err(v, a->span, "Error parsing attribute \"@unique\": The "
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": The "
 			 "`where` argument must be a raw() function with a string "
-			 "argument, e.g. `where: raw(\"status = 'active'\")`.");
-		return NULL;
+			 "argument, e.g. `where: raw(\"status = 'active'\")`.",
+			 a->name.name);
+		*sql = NULL;
+		return false;
 	}
+	if (!**sql) {
+		psl__err(v, a->span, "Error parsing attribute \"@%s\": The "
+			 "`where` argument cannot contain an empty string.",
+			 a->name.name);
+		*sql = NULL;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The `where:` argument of @unique / @@unique: its raw("...") SQL, or
+ * NULL (the object form, or after an error).  Prisma checks the value
+ * first and asks for the partialIndexes preview feature only of a
+ * well-formed one (on the argument's span).
+ */
+static const char *
+unique_where(psl__v *v, const st_psl_rmodel *m, const st_psl_attr *a,
+	     const st_psl_arg *arg)
+{
+	const char *sql;
+
+	if (!arg->value || !where_arg(v, m, a, arg->value, &sql))
+		return NULL;
 	if (!st_psl_has_preview(v->m, "partialIndexes"))
 		psl__err(v, arg->span, "Error parsing attribute \"@%s%s\": "
 			 "Partial indexes are a preview feature. Add "
@@ -522,7 +657,7 @@ field_index(psl__v *v, st_psl_rmodel *m, st_psl_rfield *f,
 		const st_psl_arg *w = named_arg(a, "where");
 
 		if (w)
-			ix->where = unique_where(v, a, w);
+			ix->where = unique_where(v, m, a, w);
 	}
 	return ix;
 }
@@ -729,29 +864,18 @@ block_index(psl__v *v, st_psl_rmodel *m, const st_psl_attr *a,
 		if ((e = ARG(3, 99)))
 			ix->type = index_type(v, e);
 		if ((e = ARG(4, 99))) {
-			const char *s;
-
 			if (!st_psl_has_preview(v->m, "partialIndexes"))
 				psl__err(v, a->span, "Error parsing attribute "
 					 "\"@@index\": Partial indexes are a preview "
 					 "feature. Add \"partialIndexes\" to "
 					 "previewFeatures in your generator block.");
-			if (st_psl_expr_is_call(e, "raw") && e->args.n == 1 &&
-			    e->args.items[0]->value &&
-			    st_psl_expr_string(e->args.items[0]->value, &s, NULL))
-				ix->where = s;
-			else if (st_psl_expr_string(e, &s, NULL))
-				ix->where = s;
-			else
-				psl__err(v, e->span, "Error parsing attribute "
-					 "\"@@index\": The `where` argument must "
-					 "be a raw(\"...\") SQL condition.");
+			where_arg(v, m, a, e, &ix->where);
 		}
 	} else if (kind == ST_PSL_IDX_UNIQUE && ARG(4, 99)) {
 		const st_psl_arg *wa = named_arg(a, "where");
 
 		if (wa)
-			ix->where = unique_where(v, a, wa);
+			ix->where = unique_where(v, m, a, wa);
 	}
 	e = ARG(5, 0);
 #undef ARG

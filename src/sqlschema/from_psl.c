@@ -422,6 +422,63 @@ sort_of(st_psl_sort s)
 
 /* ==== tables ==== */
 
+/* One value of the object form of `where:`, as Prisma writes it: the
+ * number's text as written, a string in quotes with quotes doubled (no
+ * E'' form: Prisma writes backslashes as they are). */
+static void
+where_literal(st_strbuf *sb, const st_psl_expr *e)
+{
+	if (e->kind != ST_PSL_EXPR_STRING) {
+		st_strbuf_adds(sb, e->str);
+		return;
+	}
+	st_strbuf_addch(sb, '\'');
+	for (size_t i = 0; i < e->str_len; i++) {
+		if (e->str[i] == '\'')
+			st_strbuf_addch(sb, '\'');
+		st_strbuf_addch(sb, e->str[i]);
+	}
+	st_strbuf_addch(sb, '\'');
+}
+
+/*
+ * The predicate of `where: { field: value, ... }` (validated already), as
+ * Prisma renders it: "col" = v, "col" != v, "col" IS NULL, "col" IS NOT
+ * NULL, in the order written, joined with AND (the renderer adds the
+ * parentheses).  NULL when ri has no object form.
+ */
+static const char *
+where_object_sql(calc *c, const st_psl_rmodel *m, const st_psl_rindex *ri)
+{
+	const st_psl_expr *e = st_psl_attr_arg(ri->attr, "where", 99);
+	st_strbuf sb;
+
+	if (!e || e->kind != ST_PSL_EXPR_OBJECT)
+		return NULL;
+	st_strbuf_init_arena(&sb, c->cx->arena);
+	for (size_t i = 0; i < e->args.n; i++) {
+		const st_psl_arg *g = e->args.items[i];
+		const st_psl_rfield *f = st_psl_rmodel_field(m, g->name.name);
+		const st_psl_expr *val = g->value;
+		bool neg = false;
+
+		if (val->kind == ST_PSL_EXPR_OBJECT) {
+			neg = true;
+			val = val->args.items[0]->value;
+		}
+		if (i)
+			st_strbuf_adds(&sb, " AND ");
+		st_render_ident(&sb, f->db_name);
+		if (val->kind == ST_PSL_EXPR_CONST && !strcmp(val->str, "null")) {
+			st_strbuf_adds(&sb, neg ? " IS NOT NULL" : " IS NULL");
+			continue;
+		}
+		st_strbuf_adds(&sb, neg ? " != " : " = ");
+		where_literal(&sb, val);
+	}
+	return st_strbuf_detach(&sb, NULL);
+}
+
 /* cols: the columns of model m (t) by field position. */
 static void
 push_index(calc *c, const st_psl_rmodel *m, st_table *t, st_column **cols,
@@ -436,7 +493,7 @@ push_index(calc *c, const st_psl_rmodel *m, st_table *t, st_column **cols,
 	ix = st_table_add_index(c->s, t, name, kind);
 
 	ix->algo = algo_of(ri->type);
-	ix->predicate = ri->where;
+	ix->predicate = ri->where ? ri->where : where_object_sql(c, m, ri);
 	st_index_presize(c->s, ix, ri->nfields);
 	for (size_t i = 0; i < ri->nfields; i++) {
 		const st_psl_index_field *f = &ri->fields[i];
