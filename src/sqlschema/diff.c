@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sqlschema/diff_internal.h"
+#include "sqlschema/sqlparse.h"
 
 /* ==== pairing ==== */
 
@@ -196,7 +197,7 @@ indexes_match(const st_index *a, const st_index *b)
 	}
 	if ((a->predicate == NULL) != (b->predicate == NULL))
 		return false;
-	if (a->predicate && strcmp(a->predicate, b->predicate))
+	if (a->predicate && !st_sqlparse_same_predicate(a->predicate, b->predicate))
 		return false;
 	return true;
 }

@@ -5,6 +5,7 @@
  * ours (the only file including pg_query.h).
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -193,4 +194,92 @@ done:
 		json_decref(root);
 	pg_query_free_parse_result(r);
 	return rc;
+}
+
+/* A string literal under a cast ('x'::text) stands for the literal. */
+static json_t *
+uncast(json_t *n)
+{
+	json_t *tc = json_object_get(n, "TypeCast");
+	json_t *arg = tc ? json_object_get(tc, "arg") : NULL;
+	json_t *c = arg ? json_object_get(arg, "A_Const") : NULL;
+
+	return c && json_object_get(c, "sval") ? arg : n;
+}
+
+/* Tree equality without source positions. */
+static bool
+same_tree(json_t *a, json_t *b)
+{
+	a = uncast(a);
+	b = uncast(b);
+	if (json_is_object(a) && json_is_object(b)) {
+		size_t na = 0, nb = 0;
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(a, k, v) {
+			if (!strcmp(k, "location"))
+				continue;
+			na++;
+			if (!same_tree(v, json_object_get(b, k)))
+				return false;
+		}
+		json_object_foreach(b, k, v)
+			nb += strcmp(k, "location") != 0;
+		return na == nb;
+	}
+	if (json_is_array(a) && json_is_array(b)) {
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (size_t i = 0; i < json_array_size(a); i++)
+			if (!same_tree(json_array_get(a, i), json_array_get(b, i)))
+				return false;
+		return true;
+	}
+	return a && b && json_equal(a, b);
+}
+
+/* The WHERE clause of "SELECT 1 WHERE pred", as a tree (NULL when it
+ * does not parse as exactly that). */
+static json_t *
+predicate_tree(const char *pred, json_t **root)
+{
+	size_t n = strlen(pred);
+	char *sql = malloc(n + 16);
+	PgQueryParseResult r;
+	json_t *stmts, *sel;
+
+	*root = NULL;
+	if (!sql)
+		return NULL;
+	memcpy(sql, "SELECT 1 WHERE ", 15);
+	memcpy(sql + 15, pred, n + 1);
+	r = pg_query_parse(sql);
+	free(sql);
+	if (!r.error)
+		*root = json_loads(r.parse_tree, 0, NULL);
+	pg_query_free_parse_result(r);
+	stmts = json_object_get(*root, "stmts");
+	if (json_array_size(stmts) != 1)
+		return NULL;
+	sel = json_object_get(json_object_get(json_array_get(stmts, 0), "stmt"),
+			      "SelectStmt");
+	return json_object_get(sel, "whereClause");
+}
+
+bool
+st_sqlparse_same_predicate(const char *a, const char *b)
+{
+	json_t *ra, *rb, *ta, *tb;
+	bool same;
+
+	if (!strcmp(a, b))
+		return true;
+	ta = predicate_tree(a, &ra);
+	tb = predicate_tree(b, &rb);
+	same = ta && tb && same_tree(ta, tb);
+	json_decref(ra);
+	json_decref(rb);
+	return same;
 }

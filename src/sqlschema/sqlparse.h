@@ -41,4 +41,14 @@ int st_sqlparse_split(st_ctx *cx, const char *sql, st_vec *out);
  * statement other than ST_SQLSTMT_PLAIN (no need to parse it). */
 bool st_sqlparse_maybe_special(const char *sql, size_t len);
 
+/*
+ * Whether two partial-index predicates say the same thing, the way
+ * Prisma's differ compares them: as parse trees, so parentheses, quoting
+ * of names and the casts PostgreSQL adds to string literals
+ * (`'active'::text`) do not count, while a cast of a column
+ * (`(v)::text`) or a different literal does.  Either text failing to
+ * parse: only byte equality counts.
+ */
+bool st_sqlparse_same_predicate(const char *a, const char *b);
+
 #endif
