@@ -3,6 +3,7 @@
 #   make                 build/strata and build/libstrata.a
 #   make test            install what is missing, build, run every test
 #   make test SANITIZE=1 the same under AddressSanitizer + UBSan (build-san/)
+#   make check-split SANITIZE=thread  the split suite under ThreadSanitizer
 #   make check-unit      unit tests only (also check-e2e, check-integration)
 #   make deps            apt-get install the system packages that are missing
 #   make bench           timings beside Prisma, dbmate and psql (ratios)
@@ -15,6 +16,10 @@ SANITIZE ?=
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1
+else ifeq ($(SANITIZE),thread)
+BUILD    ?= build-tsan
+SANFLAGS := -fsanitize=thread
 OPT      := -O1
 else
 BUILD    ?= build
@@ -39,7 +44,7 @@ UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 EX_SRC   := $(sort $(wildcard examples/*.c))
 EX_BIN   := $(EX_SRC:examples/%.c=$(BUILD)/examples/%)
 
-.PHONY: all test check check-unit check-e2e check-integration deps bench fuzz demo clean format-src tests-build
+.PHONY: all test check check-unit check-e2e check-integration check-split deps bench fuzz demo clean format-src tests-build
 all: $(BUILD)/strata $(BUILD)/libstrata.a
 
 $(BUILD)/libstrata.a: $(LIB_OBJ)
@@ -85,6 +90,8 @@ check-e2e: tests-build
 	BUILD=$(BUILD) sh tests/run.sh e2e
 check-integration: tests-build
 	BUILD=$(BUILD) sh tests/run.sh integration
+check-split: all
+	BUILD=$(BUILD) sh tests/run.sh split
 
 deps:
 	@sh tools/deps.sh

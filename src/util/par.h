@@ -1,0 +1,51 @@
+/*
+ * par.h - splitting one big job across the machine's cores.
+ *
+ * strata is a one-shot command, and the only work worth threads is a big
+ * schema (thousands of models): the parser, the validator, the SQL schema
+ * builder and the renderer each cut their input into parts, run one
+ * function per part (part 0 on the calling thread, the others on threads
+ * of their own), then join the parts' results in order, so that what
+ * comes out is byte for byte what a one-thread run gives.
+ *
+ *	unsigned n = st_par_parts(nmodels, 500);
+ *	job jobs[ST_PAR_MAX];
+ *	...fill jobs[0..n), each with its range and its own st_ctx...
+ *	st_par_run(n, work, jobs, sizeof(jobs[0]));
+ *	...append jobs[1..n)'s results to jobs[0]'s, in order...
+ *
+ * Rules for a part: it allocates only from an arena of its own (a child
+ * of the command's arena made before st_par_run, e.g. st_ctx_new(), since
+ * making a child arena changes its parent), reports diagnostics on a
+ * st_ctx of its own, and only reads what the parts share.
+ *
+ * How many parts: one per CPU the process may run on (sched_getaffinity),
+ * at most ST_PAR_MAX, and only as many as leave each part at least `min`
+ * units of work (a thread costs some 30 microseconds; a small schema is
+ * done sooner on one).  Environment:
+ *	STRATA_THREADS=N   at most N parts (1: never a thread); when set, N
+ *	                   is used even beyond the CPU count
+ *	STRATA_PAR_MIN=K   K units per part instead of each caller's minimum
+ *	                   (tests set 1 to split even tiny schemas)
+ */
+#ifndef ST_UTIL_PAR_H
+#define ST_UTIL_PAR_H
+
+#include <stddef.h>
+
+#define ST_PAR_MAX 8
+
+/* Number of parts (1..ST_PAR_MAX) to cut n units of work into, each part
+ * at least min units (see above). */
+unsigned st_par_parts(size_t n, size_t min);
+
+/*
+ * Runs fn on nparts arguments laid out size bytes apart from args:
+ * fn(args), fn(args + size), ...; the first on this thread, the others on
+ * threads of their own.  Returns when all have returned.  A part whose
+ * thread cannot be started runs on this thread after part 0.
+ */
+void st_par_run(unsigned nparts, void (*fn)(void *arg), void *args,
+		size_t size);
+
+#endif
