@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -36,58 +37,73 @@ cpus(void)
 }
 
 unsigned
+st_par_threads(void)
+{
+	size_t n = env_count("STRATA_THREADS", 0);
+
+	if (n == 0)
+		n = cpus();
+	return n > ST_PAR_THREADS ? ST_PAR_THREADS : (unsigned)n;
+}
+
+unsigned
 st_par_parts(size_t n, size_t min)
 {
-	size_t cap = env_count("STRATA_THREADS", 0), parts;
+	unsigned threads = st_par_threads();
+	size_t parts;
 
-	if (cap == 0)
-		cap = cpus();
-	if (cap > ST_PAR_MAX)
-		cap = ST_PAR_MAX;
+	if (threads < 2)
+		return 1;
 	min = env_count("STRATA_PAR_MIN", min);
 	if (min == 0)
 		min = 1;
 	parts = n / min;
-	if (parts > cap)
-		parts = cap;
+	if (parts > (size_t)threads * ST_PAR_PER_THREAD)
+		parts = (size_t)threads * ST_PAR_PER_THREAD;
 	return parts ? (unsigned)parts : 1;
 }
 
-typedef struct part {
+/* What the threads of one st_par_run share. */
+typedef struct run {
 	void (*fn)(void *);
-	void *arg;
-} part;
+	char *args;
+	size_t size;
+	unsigned nparts;
+	atomic_uint next;          /* the next part not yet taken */
+} run;
 
+/* Takes parts until none is left. */
 static void *
-run_part(void *arg)
+take_parts(void *arg)
 {
-	part *p = arg;
+	run *r = arg;
+	unsigned i;
 
-	p->fn(p->arg);
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->nparts)
+		r->fn(r->args + (size_t)i * r->size);
 	return NULL;
 }
 
 void
 st_par_run(unsigned nparts, void (*fn)(void *arg), void *args, size_t size)
 {
-	pthread_t tid[ST_PAR_MAX];
-	part parts[ST_PAR_MAX];
-	bool started[ST_PAR_MAX] = { false };
+	pthread_t tid[ST_PAR_THREADS];
+	unsigned nthreads = st_par_threads(), started = 0;
+	run r;
 
-	if (nparts > ST_PAR_MAX)
-		nparts = ST_PAR_MAX;
-	for (unsigned i = 1; i < nparts; i++) {
-		parts[i].fn = fn;
-		parts[i].arg = (char *)args + i * size;
-		started[i] = pthread_create(&tid[i], NULL, run_part,
-					    &parts[i]) == 0;
-	}
-	if (nparts > 0)
-		fn(args);
-	for (unsigned i = 1; i < nparts; i++) {
-		if (started[i])
-			pthread_join(tid[i], NULL);
-		else
-			fn(parts[i].arg);
-	}
+	if (nparts == 0)
+		return;
+	if (nthreads > nparts)
+		nthreads = nparts;
+	r.fn = fn;
+	r.args = args;
+	r.size = size;
+	r.nparts = nparts;
+	atomic_init(&r.next, 0);
+	for (unsigned i = 1; i < nthreads; i++)
+		if (pthread_create(&tid[started], NULL, take_parts, &r) == 0)
+			started++;
+	take_parts(&r);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
 }

@@ -19,12 +19,16 @@
  * making a child arena changes its parent), reports diagnostics on a
  * st_ctx of its own, and only reads what the parts share.
  *
- * How many parts: one per CPU the process may run on (sched_getaffinity),
- * at most ST_PAR_MAX, and only as many as leave each part at least `min`
- * units of work (a thread costs some 30 microseconds; a small schema is
- * done sooner on one).  Environment:
- *	STRATA_THREADS=N   at most N parts (1: never a thread); when set, N
- *	                   is used even beyond the CPU count
+ * Threads: one per CPU the process may run on (sched_getaffinity), at most
+ * ST_PAR_THREADS.  Parts: ST_PAR_PER_THREAD per thread, and only as many as
+ * leave each part at least `min` units of work (a thread costs some 30
+ * microseconds; a small schema is done sooner on one).  There are more
+ * parts than threads because the threads take the parts in turn, each the
+ * next one not yet taken: on a busy machine, where one thread may wait
+ * for a CPU while the other runs, the running one goes on with the rest
+ * instead of everything waiting for the slow half.  Environment:
+ *	STRATA_THREADS=N   N threads (1: never split); when set, N is used
+ *	                   even beyond the CPU count
  *	STRATA_PAR_MIN=K   K units per part instead of each caller's minimum
  *	                   (tests set 1 to split even tiny schemas)
  */
@@ -33,17 +37,23 @@
 
 #include <stddef.h>
 
-#define ST_PAR_MAX 8
+#define ST_PAR_THREADS 8
+#define ST_PAR_PER_THREAD 4
+#define ST_PAR_MAX (ST_PAR_THREADS * ST_PAR_PER_THREAD)
+
+/* Number of threads to use (1..ST_PAR_THREADS; see above). */
+unsigned st_par_threads(void);
 
 /* Number of parts (1..ST_PAR_MAX) to cut n units of work into, each part
- * at least min units (see above). */
+ * at least min units (see above); 1 when only one thread is to be used. */
 unsigned st_par_parts(size_t n, size_t min);
 
 /*
  * Runs fn on nparts arguments laid out size bytes apart from args:
- * fn(args), fn(args + size), ...; the first on this thread, the others on
- * threads of their own.  Returns when all have returned.  A part whose
- * thread cannot be started runs on this thread after part 0.
+ * fn(args), fn(args + size), ...; on this thread and up to
+ * st_par_threads() - 1 others, each taking the next part not yet taken,
+ * so any part may run on any thread.  Returns when all have returned.
+ * When no thread can be started, every part runs on this one.
  */
 void st_par_run(unsigned nparts, void (*fn)(void *arg), void *args,
 		size_t size);

@@ -1,8 +1,8 @@
 /*
- * test_par.c - st_par_parts' choice of the number of parts (CPU count,
+ * test_par.c - st_par_threads' and st_par_parts' choices (CPU count,
  * per-part minimum, STRATA_THREADS, STRATA_PAR_MIN) and st_par_run: every
- * part runs exactly once, part 0 on the calling thread, the others on
- * threads of their own, at the same time, and all are done on return.
+ * part runs exactly once, on up to st_par_threads() threads at the same
+ * time (the calling one among them), and all are done on return.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,37 +30,44 @@ static void
 test_util_par__parts(void **state)
 {
 	cpu_set_t set;
-	unsigned ncpu;
+	unsigned ncpu, per = ST_PAR_PER_THREAD;
 
 	(void)state;
 	clear_env();
 	assert_int_equal(sched_getaffinity(0, sizeof(set), &set), 0);
 	ncpu = (unsigned)CPU_COUNT(&set);
-	if (ncpu > ST_PAR_MAX)
-		ncpu = ST_PAR_MAX;
-	/* by default: one part per CPU, each part at least min units */
-	assert_int_equal(st_par_parts(1000000, 100), ncpu);
+	if (ncpu > ST_PAR_THREADS)
+		ncpu = ST_PAR_THREADS;
+	assert_int_equal(st_par_threads(), ncpu);
+	/* by default: ST_PAR_PER_THREAD parts per CPU, each part at least
+	 * min units; one part on a one-CPU machine */
+	assert_int_equal(st_par_parts(1000000, 100), ncpu > 1 ? ncpu * per : 1);
 	assert_int_equal(st_par_parts(99, 100), 1);
 	assert_int_equal(st_par_parts(0, 100), 1);
 	assert_int_equal(st_par_parts(150, 100), 1);
-	/* STRATA_THREADS caps the parts, and is used beyond the CPU count */
+	assert_int_equal(st_par_parts(250, 100), ncpu > 1 ? 2 : 1);
+	/* STRATA_THREADS sets the threads, even beyond the CPU count */
 	setenv("STRATA_THREADS", "1", 1);
+	assert_int_equal(st_par_threads(), 1);
 	assert_int_equal(st_par_parts(1000000, 100), 1);
 	setenv("STRATA_THREADS", "3", 1);
-	assert_int_equal(st_par_parts(1000000, 100), 3);
+	assert_int_equal(st_par_threads(), 3);
+	assert_int_equal(st_par_parts(1000000, 100), 3 * per);
 	assert_int_equal(st_par_parts(250, 100), 2);
 	setenv("STRATA_THREADS", "100", 1);
+	assert_int_equal(st_par_threads(), ST_PAR_THREADS);
 	assert_int_equal(st_par_parts(1000000, 1), ST_PAR_MAX);
 	/* not a number: ignored */
 	setenv("STRATA_THREADS", "two", 1);
-	assert_int_equal(st_par_parts(1000000, 100), ncpu);
+	assert_int_equal(st_par_threads(), ncpu);
 	/* STRATA_PAR_MIN replaces each caller's minimum */
 	setenv("STRATA_THREADS", "4", 1);
 	setenv("STRATA_PAR_MIN", "1", 1);
 	assert_int_equal(st_par_parts(3, 100), 3);
 	assert_int_equal(st_par_parts(2, 100000), 2);
 	setenv("STRATA_PAR_MIN", "0", 1);
-	assert_int_equal(st_par_parts(7, 100), 4);
+	assert_int_equal(st_par_parts(7, 100), 7);
+	assert_int_equal(st_par_parts(1000, 100), 4 * per);
 	clear_env();
 }
 
@@ -72,8 +80,8 @@ typedef struct job {
 	int saw_all;    /* every part had started while this one ran */
 } job;
 
-/* Waits (up to ~2 s) until all parts have started: proves they run at the
- * same time, not one after another. */
+/* Waits (up to ~2 s) until all nparts parts have started: proves they run
+ * at the same time, not one after another (nparts 0: no waiting). */
 static void
 work(void *arg)
 {
@@ -83,6 +91,8 @@ work(void *arg)
 	j->runs++;
 	j->thread = pthread_self();
 	atomic_fetch_add(j->arrived, 1);
+	if (j->nparts == 0)
+		return;
 	for (int i = 0; i < 2000; i++) {
 		if (atomic_load(j->arrived) == j->nparts) {
 			j->saw_all = 1;
@@ -92,13 +102,17 @@ work(void *arg)
 	}
 }
 
+/* Four threads, four parts that wait for each other: each part on a
+ * thread of its own, the calling thread one of them. */
 static void
 test_util_par__run(void **state)
 {
 	job jobs[4];
 	atomic_int arrived = 0;
+	bool here = false;
 
 	(void)state;
+	setenv("STRATA_THREADS", "4", 1);
 	memset(jobs, 0, sizeof(jobs));
 	for (int i = 0; i < 4; i++) {
 		jobs[i].index = i;
@@ -110,10 +124,43 @@ test_util_par__run(void **state)
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(jobs[i].runs, 1);
 		assert_true(jobs[i].saw_all);
+		here |= pthread_equal(jobs[i].thread, pthread_self()) != 0;
 		for (int k = 0; k < i; k++)
 			assert_false(pthread_equal(jobs[i].thread, jobs[k].thread));
 	}
-	assert_true(pthread_equal(jobs[0].thread, pthread_self()));
+	assert_true(here);
+	clear_env();
+}
+
+/* More parts than threads: each part once, on at most two threads. */
+static void
+test_util_par__more_parts_than_threads(void **state)
+{
+	job jobs[20];
+	atomic_int arrived = 0;
+	pthread_t seen[20];
+	int nseen = 0;
+
+	(void)state;
+	setenv("STRATA_THREADS", "2", 1);
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < 20; i++) {
+		jobs[i].arrived = &arrived;
+		jobs[i].nparts = 0;     /* no waiting */
+	}
+	st_par_run(20, work, jobs, sizeof(jobs[0]));
+	assert_int_equal(atomic_load(&arrived), 20);
+	for (int i = 0; i < 20; i++) {
+		bool known = false;
+
+		assert_int_equal(jobs[i].runs, 1);
+		for (int k = 0; k < nseen; k++)
+			known |= pthread_equal(seen[k], jobs[i].thread) != 0;
+		if (!known)
+			seen[nseen++] = jobs[i].thread;
+	}
+	assert_true(nseen >= 1 && nseen <= 2);
+	clear_env();
 }
 
 static void
@@ -139,6 +186,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_par__parts),
 		cmocka_unit_test(test_util_par__run),
+		cmocka_unit_test(test_util_par__more_parts_than_threads),
 		cmocka_unit_test(test_util_par__one_part_stays_here),
 	};
 
