@@ -8,14 +8,26 @@
  * its closing "}" fails as a whole, and its lines are read again at the top
  * level, exactly as the PEG grammar does, so the errors match Prisma's.
  * Diagnostics raised inside an alternative that fails are rolled back.
+ *
+ * A big file (st_par_parts(len, PAR_MIN) > 1) is parsed on threads (see
+ * "parts" below): it is cut into pieces at top-level block boundaries
+ * ("}" line, blank lines, "model X {" at column 0), each piece is parsed
+ * as a run of top-level items by a parser of its own, and the pieces'
+ * items are joined in file order.  The split is speculative: it is kept
+ * only when every piece parsed without an error and ended exactly at the
+ * next piece's start, which is when the one-pass parse makes the same
+ * items; otherwise the pieces are thrown away and the file is parsed in
+ * one pass, so errors and their order are always the one-pass ones.
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "psl/lexer.h"
 #include "psl/psl.h"
+#include "util/par.h"
 
 /* A bump allocator over arena chunks (see pool_alloc). */
 typedef struct pool {
@@ -28,8 +40,9 @@ typedef struct parser {
 	st_ctx *cx;
 	const st_source *src;
 	const char *s;
-	size_t len;
+	size_t len;         /* the whole file's, even when parsing a part */
 	size_t nerrors;
+	bool piece;         /* parsing a piece: stop at the first error */
 	size_t fail_from;   /* a block starting at or after this offset cannot
 	                     * find its "}" (a scan from here reached EOF) */
 	size_t last_rbrace; /* offset of the last '}' (SIZE_MAX when none) */
@@ -1093,23 +1106,25 @@ block_doc(parser *p, st_vec *items)
 
 /* ==== files ==== */
 
-static st_psl_file *
-parse_file(parser *p)
+/*
+ * The top-level items from pos up to stop (the last may run past it),
+ * appended to items, and the blocks among them to blocks.  Lookahead sees
+ * the whole file (p->len), so a part parses exactly as the one pass does
+ * from the same offset and state.
+ */
+static void
+parse_items(parser *p, size_t pos, size_t stop, st_vec *items,
+	    st_vec *blocks)
 {
-	st_psl_file *f = node(p, sizeof(*f));
-	st_vec items = ST_VEC_INIT(p->cx->arena);
-	st_vec blocks = ST_VEC_INIT(p->cx->arena);
-	size_t pos = 0, bad;
+	size_t bad = pos + st_psl_utf8_check(p->s + pos, stop - pos);
 
-	f->src = p->src;
-	bad = st_psl_utf8_check(p->s, p->len);
-	if (bad < p->len) {
+	if (bad < stop) {
 		uint32_t cp;
 
 		serr(p, bad, bad + psl__utf8(p->s, p->len, bad, &cp),
 		     "the file is not valid UTF-8");
 	}
-	while (pos < p->len) {
+	while (pos < stop && !(p->piece && p->nerrors)) {
 		size_t q = ws(p, pos), e, nl;
 		st_psl_item *it;
 		st_psl_comment *c;
@@ -1126,7 +1141,7 @@ parse_file(parser *p)
 				e = nl;
 				n++;
 			}
-			it = new_item(p, &items, ST_PSL_ITEM_BLANK, q, e);
+			it = new_item(p, items, ST_PSL_ITEM_BLANK, q, e);
 			it->nblank = n;
 			pos = e;
 			continue;
@@ -1137,15 +1152,15 @@ parse_file(parser *p)
 				break;
 		}
 		if (b) {
-			b->doc = block_doc(p, &items);
-			it = new_item(p, &items, ST_PSL_ITEM_BLOCK, q, e);
+			b->doc = block_doc(p, items);
+			it = new_item(p, items, ST_PSL_ITEM_BLOCK, q, e);
 			it->block = b;
-			st_vec_push(&blocks, b);
+			st_vec_push(blocks, b);
 			pos = e;
 			continue;
 		}
 		if ((e = type_alias(p, q)) > q) {
-			it = new_item(p, &items, ST_PSL_ITEM_INVALID, q, e);
+			it = new_item(p, items, ST_PSL_ITEM_INVALID, q, e);
 			it->raw = text(p, q, e);
 			serr(p, q, e, "Invalid type definition. Please check the "
 				      "documentation in "
@@ -1154,7 +1169,7 @@ parse_file(parser *p)
 			continue;
 		}
 		if ((e = arbitrary_block(p, q)) > q) {
-			it = new_item(p, &items, ST_PSL_ITEM_INVALID, q, e);
+			it = new_item(p, items, ST_PSL_ITEM_INVALID, q, e);
 			it->raw = text(p, q, e);
 			serr(p, q, e, "This block is invalid. It does not start "
 				      "with any known Prisma schema keyword. Valid "
@@ -1164,47 +1179,326 @@ parse_file(parser *p)
 			continue;
 		}
 		if (at(p, q, '/') && (c = comment(p, q, &e))) {
-			it = new_item(p, &items, ST_PSL_ITEM_COMMENT, q, e);
+			it = new_item(p, items, ST_PSL_ITEM_COMMENT, q, e);
 			it->comment = c;
 			pos = psl__newline(p->s, p->len, e);
 			continue;
 		}
 		e = psl__line_end(p->s, p->len, q);
-		it = new_item(p, &items, ST_PSL_ITEM_INVALID, q, e);
+		it = new_item(p, items, ST_PSL_ITEM_INVALID, q, e);
 		it->raw = text(p, q, e);
 		serr(p, q, trim_end(p, q, e), "This line is invalid. It does not "
 			 "start with any known Prisma schema keyword.");
 		pos = psl__newline(p->s, p->len, e);
 	}
-	f->items = (st_psl_item **)items.items;
-	f->nitems = items.len;
-	f->blocks = (st_psl_block **)blocks.items;
-	f->nblocks = blocks.len;
-	f->nerrors = p->nerrors;
+}
+
+/* A file node in cx's arena with the given items and blocks. */
+static st_psl_file *
+new_file(st_ctx *cx, const st_source *src, void **items, size_t nitems,
+	 void **blocks, size_t nblocks, size_t nerrors)
+{
+	st_psl_file *f = st_alloc(cx->arena, sizeof(*f));
+
+	f->src = src;
+	f->items = (st_psl_item **)items;
+	f->nitems = nitems;
+	f->blocks = (st_psl_block **)blocks;
+	f->nblocks = nblocks;
+	f->nerrors = nerrors;
 	return f;
 }
+
+/* A parser for src on cx, its lists empty; free(p->stk) when done. */
+static void
+parser_init(parser *p, st_ctx *cx, const st_source *src, size_t last_rbrace)
+{
+	memset(p, 0, sizeof(*p));
+	p->cx = cx;
+	p->src = src;
+	p->s = src->text;
+	p->len = src->len;
+	p->fail_from = SIZE_MAX;
+	p->last_rbrace = last_rbrace;
+	p->capstk = 256;
+	p->stk = st_xmalloc(p->capstk * sizeof(void *));
+}
+
+/* ==== parts ==== */
+
+/*
+ * Cutting a big file.  A piece starts at a line that begins at column 0
+ * with a block keyword, whose previous non-blank line is exactly "}": so
+ * normally no block, multi-line comment or doc comment run lies across
+ * the cut, and the piece before it ends with a BLOCK item then the BLANK
+ * item of the "}" line and the blank lines.
+ *
+ * Why a piece's items are the one pass's: the one pass reads the file as
+ * a sequence of top-level items, each a function of its start offset, the
+ * whole text (lookahead sees it all, in both), and a little state: the
+ * error count, fail_from, too_deep, last_rbrace (the file's, in both) and
+ * the comment items right above a block (block_doc).  A piece starts with
+ * none of these: no errors, no failed block, and no comments above (the
+ * previous item is a BLANK).  So when piece i ended with a BLANK item
+ * ending exactly at piece i + 1's start, with no error, no failed block
+ * and too_deep clear, the one pass reaches that start in the state piece
+ * i + 1 started in, and makes the same items from there.  A piece that
+ * does not meet this voids the split (piece_ok), and the file is parsed
+ * in one pass.
+ *
+ * The threads (st_par_parts of them, each with a st_ctx of its own) take
+ * the pieces, some PIECES per thread, in turn from a shared counter:
+ * when a core is busy with something else, its thread takes fewer pieces
+ * instead of making the others wait.  Pieces are joined in file order,
+ * whichever thread parsed them.
+ */
+#define PAR_MIN (256 * 1024)    /* bytes per thread: ~500 models */
+#define PIECES 4                /* pieces per thread */
+
+typedef struct piece {
+	size_t start, stop;     /* the piece's items start in [start, stop) */
+	st_vec items, blocks;   /* results, in its thread's arena */
+	size_t nerrors;
+	bool clean;             /* no failed block, too_deep clear */
+} piece;
+
+typedef struct split {
+	const st_source *src;
+	size_t last_rbrace;
+	piece *pieces;
+	unsigned npieces;
+	atomic_uint next;       /* the next piece to take */
+	atomic_bool failed;     /* a piece had an error: stop taking */
+} split;
+
+/* One thread's share.  Padded: the threads' entries lie side by side. */
+typedef struct worker {
+	_Alignas(64) st_ctx *cx;  /* the thread's own, child of the caller's */
+	split *sp;
+} worker;
+
+/* Parses piece pc on worker w's context; false when it had an error. */
+static bool
+parse_piece(const worker *w, piece *pc)
+{
+	const split *sp = w->sp;
+	parser p;
+	/* not pc's until done: pieces lie side by side, and writing a
+	 * vector's length at every item would keep stealing the cache line
+	 * from the thread parsing the next piece */
+	st_vec items = ST_VEC_INIT(w->cx->arena);
+	st_vec blocks = ST_VEC_INIT(w->cx->arena);
+
+	parser_init(&p, w->cx, sp->src, sp->last_rbrace);
+	p.piece = true;
+	parse_items(&p, pc->start, pc->stop, &items, &blocks);
+	free(p.stk);
+	pc->items = items;
+	pc->blocks = blocks;
+	pc->nerrors = p.nerrors;
+	pc->clean = p.fail_from == SIZE_MAX && !p.too_deep;
+	return p.nerrors == 0;
+}
+
+/* A thread's work: pieces, in turn, until none is left or one failed
+ * (then the split is void anyway). */
+static void
+parse_pieces(void *arg)
+{
+	worker *w = arg;
+	split *sp = w->sp;
+	unsigned i;
+
+	while (!atomic_load_explicit(&sp->failed, memory_order_relaxed)) {
+		i = atomic_fetch_add_explicit(&sp->next, 1,
+					      memory_order_relaxed);
+		if (i >= sp->npieces)
+			break;
+		if (!parse_piece(w, &sp->pieces[i]))
+			atomic_store_explicit(&sp->failed, true,
+					      memory_order_relaxed);
+	}
+}
+
+/* Whether s (NUL-terminated) starts with a block keyword and a blank. */
+static bool
+starts_block(const char *s)
+{
+	for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++) {
+		size_t n = strlen(keywords[k].word);
+
+		if (strncmp(s, keywords[k].word, n) == 0 &&
+		    (s[n] == ' ' || s[n] == '\t'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The first place a piece may start (see above) whose "}" line is in
+ * [pos, limit), or 0 when there is none.  s is NUL-terminated.
+ */
+static size_t
+split_point(const char *s, size_t pos, size_t limit)
+{
+	while (pos < limit) {
+		const char *rb = memchr(s + pos, '}', limit - pos);
+		size_t q;
+
+		if (!rb)
+			return 0;
+		q = (size_t)(rb - s);
+		pos = q + 1;
+		if (q == 0 || s[q - 1] != '\n')
+			continue;
+		q++;
+		if (s[q] == '\r')
+			q++;
+		if (s[q] != '\n')
+			continue;
+		q++;
+		for (;;) {      /* blank lines */
+			size_t r = q;
+
+			while (s[r] == ' ' || s[r] == '\t')
+				r++;
+			if (s[r] == '\n')
+				q = r + 1;
+			else if (s[r] == '\r' && s[r + 1] == '\n')
+				q = r + 2;
+			else
+				break;
+		}
+		if (starts_block(s + q))
+			return q;
+	}
+	return 0;
+}
+
+/*
+ * Whether piece pc's items are what the one pass makes there, given that
+ * the previous pieces' were (see above); next is the next piece's start,
+ * or 0 for the last piece.  A failed block or too_deep without an error
+ * cannot happen today, but the state would carry over, so check.
+ */
+static bool
+piece_ok(const piece *pc, size_t next)
+{
+	const st_psl_item *last;
+
+	if (pc->nerrors || !pc->clean)
+		return false;
+	if (!next)
+		return true;
+	if (pc->items.len == 0)
+		return false;
+	last = pc->items.items[pc->items.len - 1];
+	return last->kind == ST_PSL_ITEM_BLANK && last->span.end == next;
+}
+
+/*
+ * Parses the file of whole in pieces on nthreads threads (nthreads > 1).
+ * Returns the file, or NULL when the file could not be cut or the split
+ * is void; then nothing is left on cx but some arena memory.
+ */
+static st_psl_file *
+parse_split(st_ctx *cx, const parser *whole, unsigned nthreads)
+{
+	piece pieces[ST_PAR_MAX * PIECES];
+	worker workers[ST_PAR_MAX];
+	split sp;
+	size_t len = whole->len, start = 0, nitems = 0, nblocks = 0;
+	unsigned n = nthreads * PIECES, k = 0;
+	void **items, **blocks;
+	bool ok = true;
+
+	for (unsigned i = 1; i < n; i++) {
+		size_t from = len / n * i, to = len / n * (i + 1);
+		size_t at = split_point(whole->s, from > start ? from : start,
+					to);
+
+		if (at > start) {
+			pieces[k].start = start;
+			pieces[k++].stop = at;
+			start = at;
+		}
+	}
+	if (k == 0)
+		return NULL;
+	pieces[k].start = start;
+	pieces[k++].stop = len;
+
+	sp.src = whole->src;
+	sp.last_rbrace = whole->last_rbrace;
+	sp.pieces = pieces;
+	sp.npieces = k;
+	atomic_init(&sp.next, 0);
+	atomic_init(&sp.failed, false);
+	if (nthreads > k)
+		nthreads = k;
+	/* made here: making a child arena changes its parent */
+	for (unsigned i = 0; i < nthreads; i++) {
+		workers[i].cx = st_ctx_new(cx->arena);
+		workers[i].sp = &sp;
+	}
+	st_par_run(nthreads, parse_pieces, workers, sizeof(workers[0]));
+
+	ok = !atomic_load(&sp.failed);
+	for (unsigned i = 0; i < nthreads; i++)
+		ok = ok && workers[i].cx->diags.len == 0;
+	for (unsigned i = 0; i < k && ok; i++) {
+		ok = piece_ok(&pieces[i], i + 1 < k ? pieces[i + 1].start : 0);
+		nitems += pieces[i].items.len;
+		nblocks += pieces[i].blocks.len;
+	}
+	if (!ok) {
+		for (unsigned i = 0; i < nthreads; i++)
+			st_ctx_free(workers[i].cx);
+		return NULL;
+	}
+	items = st_alloc_array(cx->arena, nitems, sizeof(void *));
+	blocks = st_alloc_array(cx->arena, nblocks ? nblocks : 1,
+				sizeof(void *));
+	nitems = nblocks = 0;
+	for (unsigned i = 0; i < k; i++) {
+		const st_vec *pi = &pieces[i].items, *pb = &pieces[i].blocks;
+
+		if (pi->len)
+			memcpy(items + nitems, pi->items,
+			       pi->len * sizeof(void *));
+		if (pb->len)
+			memcpy(blocks + nblocks, pb->items,
+			       pb->len * sizeof(void *));
+		nitems += pi->len;
+		nblocks += pb->len;
+	}
+	return new_file(cx, whole->src, items, nitems, blocks, nblocks, 0);
+}
+
+/* ==== entry points ==== */
 
 int
 st_psl_parse(st_ctx *cx, st_source *src, st_psl_file **out)
 {
 	parser p;
-	const char *rb;
+	size_t last_rbrace = SIZE_MAX;
+	unsigned nparts = st_par_parts(src->len, PAR_MIN);
 
-	memset(&p, 0, sizeof(p));
-	p.cx = cx;
-	p.src = src;
-	p.s = src->text;
-	p.len = src->len;
-	p.fail_from = SIZE_MAX;
-	p.last_rbrace = SIZE_MAX;
-	p.capstk = 256;
-	p.stk = st_xmalloc(p.capstk * sizeof(void *));
-	for (rb = p.s + p.len; rb > p.s; rb--)
+	for (const char *rb = src->text + src->len; rb > src->text; rb--)
 		if (rb[-1] == '}') {
-			p.last_rbrace = (size_t)(rb - 1 - p.s);
+			last_rbrace = (size_t)(rb - 1 - src->text);
 			break;
 		}
-	*out = parse_file(&p);
+	parser_init(&p, cx, src, last_rbrace);
+	*out = nparts > 1 ? parse_split(cx, &p, nparts) : NULL;
+	if (!*out) {
+		st_vec items = ST_VEC_INIT(cx->arena);
+		st_vec blocks = ST_VEC_INIT(cx->arena);
+
+		parse_items(&p, 0, p.len, &items, &blocks);
+		*out = new_file(cx, src, items.items, items.len, blocks.items,
+				blocks.len, p.nerrors);
+	}
 	free(p.stk);
 	if (p.nerrors > ST_PSL_MAX_ERRORS) {
 		st_span none = { src, 0, 0 };

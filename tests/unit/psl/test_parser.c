@@ -3,7 +3,8 @@
  * attributes, arguments, expressions, comments), spans as line:col,
  * syntax errors with Prisma's messages at Prisma's lines, recovery, hostile
  * input (deep nesting, NUL, invalid UTF-8, unterminated blocks, large
- * files), schema folders, and every corpus schema parsing cleanly.
+ * files), schema folders, every corpus schema parsing cleanly, and a big
+ * file parsed in pieces on threads giving the one-pass tree.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -681,6 +682,360 @@ test_psl_parser__corpus(void **state)
 	st_ctx_free(cx);
 }
 
+/* ==== a big file in parts ==== */
+
+static void
+dump_span(st_strbuf *sb, st_span sp)
+{
+	st_strbuf_addf(sb, " [%u,%u)", (unsigned)sp.start, (unsigned)sp.end);
+}
+
+/* A comment as written (it may hold NUL bytes), with its span. */
+static void
+dump_comment(st_strbuf *sb, const char *label, const st_psl_comment *c)
+{
+	if (!c)
+		return;
+	st_strbuf_addf(sb, " %s%s%s", label, c->doc ? " doc" : "",
+		       c->multiline ? " multi" : "");
+	dump_span(sb, c->span);
+	st_strbuf_addch(sb, ' ');
+	st_strbuf_add(sb, c->text, c->span.end - c->span.start);
+}
+
+static void
+dump_doc(st_strbuf *sb, const char *doc)
+{
+	if (doc)
+		st_strbuf_addf(sb, " doc<%s>", doc);
+}
+
+/*
+ * What st_psl_dump leaves out and the split could get wrong: every item
+ * and member with its kind, span and blank-line count, comments (above,
+ * after, inside), docs, and the typed views' sizes.
+ */
+static void
+dump_items(st_strbuf *sb, const st_psl_file *f)
+{
+	st_strbuf_addf(sb, "items %zu blocks %zu errors %zu\n", f->nitems,
+		       f->nblocks, f->nerrors);
+	for (size_t i = 0, nb = 0; i < f->nitems; i++) {
+		const st_psl_item *it = f->items[i];
+		const st_psl_block *b = it->block;
+
+		st_strbuf_addf(sb, "item %d", it->kind);
+		dump_span(sb, it->span);
+		if (it->kind == ST_PSL_ITEM_BLANK)
+			st_strbuf_addf(sb, " nblank %zu", it->nblank);
+		if (it->raw)
+			st_strbuf_addf(sb, " raw %s", it->raw);
+		dump_comment(sb, "comment", it->comment);
+		st_strbuf_addch(sb, '\n');
+		if (!b)
+			continue;
+		assert_ptr_equal(b, f->blocks[nb++]);
+		st_strbuf_addf(sb, " block %s %s", b->keyword.name, b->name.name);
+		dump_span(sb, b->span);
+		dump_span(sb, b->body);
+		dump_span(sb, b->name.span);
+		dump_doc(sb, b->doc);
+		dump_comment(sb, "trailing", b->trailing);
+		st_strbuf_addf(sb, " %zu %zu %zu %zu %zu\n", b->nmembers,
+			       b->nfields, b->nvalues, b->nprops, b->nattrs);
+		for (size_t j = 0; j < b->nmembers; j++) {
+			const st_psl_member *m = b->members[j];
+
+			st_strbuf_addf(sb, "  member %d", m->kind);
+			dump_span(sb, m->span);
+			if (m->kind == ST_PSL_MEMBER_BLANK)
+				st_strbuf_addf(sb, " nblank %u", m->nblank);
+			if (m->kind == ST_PSL_MEMBER_FIELD) {
+				dump_span(sb, m->u.field->type.span);
+				dump_doc(sb, m->u.field->doc);
+			} else if (m->kind == ST_PSL_MEMBER_VALUE) {
+				dump_doc(sb, m->u.value->doc);
+			} else if (m->kind == ST_PSL_MEMBER_PROP) {
+				dump_doc(sb, m->u.prop->doc);
+			} else if (m->kind == ST_PSL_MEMBER_COMMENT) {
+				dump_comment(sb, "comment", m->u.comment);
+			} else if (m->kind == ST_PSL_MEMBER_INVALID) {
+				st_strbuf_addf(sb, " raw %s", m->u.raw);
+			}
+			dump_comment(sb, "trailing", m->trailing);
+			st_strbuf_addch(sb, '\n');
+		}
+	}
+}
+
+/*
+ * Parses text with the environment given (NULL: unset) into *out: the
+ * result, the error, the diagnostics in order, the tree (st_psl_dump,
+ * dump_items) and, when it parsed, the formatted text.  *used is what the
+ * parse allocated from the context's own arena: the parts' nodes live in
+ * arenas of their own, so a kept split leaves it nearly empty.
+ */
+static void
+parse_with(const char *text, size_t len, const char *threads,
+	   const char *par_min, st_strbuf *out, size_t *used)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_source *src = st_source_new(cx, "schema.prisma", text, len);
+	size_t before = st_arena_used(cx->arena);
+	st_psl_file *f = NULL;
+	int rc;
+
+	if (threads)
+		setenv("STRATA_THREADS", threads, 1);
+	else
+		unsetenv("STRATA_THREADS");
+	if (par_min)
+		setenv("STRATA_PAR_MIN", par_min, 1);
+	else
+		unsetenv("STRATA_PAR_MIN");
+	rc = st_psl_parse(cx, src, &f);
+	unsetenv("STRATA_THREADS");
+	unsetenv("STRATA_PAR_MIN");
+	*used = st_arena_used(cx->arena) - before;
+	assert_non_null(f);
+	st_strbuf_addf(out, "rc %d: %s\n", rc, cx->err ? cx->err_msg.buf : "");
+	st_strbuf_addf(out, "%zu diagnostics\n", cx->diags.len);
+	for (size_t i = 0; i < cx->diags.len; i++) {
+		const st_diag *d = cx->diags.items[i];
+
+		st_strbuf_addf(out, "[%d %s]", d->severity,
+			       d->code ? d->code : "-");
+		dump_span(out, d->span);
+		st_strbuf_addf(out, " %s\n", d->msg);
+	}
+	st_psl_dump(out, f);
+	dump_items(out, f);
+	if (rc == 0) {
+		st_strbuf_adds(out, "formatted:\n");
+		assert_int_equal(st_psl_format(cx, f, out), 0);
+	}
+	st_ctx_free(cx);
+}
+
+/*
+ * text parsed on one thread and forced into parts (4 threads, no
+ * minimum: up to 16 pieces) must give the same bytes.  must_split: the
+ * input is built so that the split is certainly kept (block boundaries
+ * all along, no errors), and the arena shows that it was.
+ */
+static void
+assert_parts_same(const char *name, const char *text, size_t len,
+		  bool must_split)
+{
+	st_strbuf one = ST_STRBUF_INIT, split = ST_STRBUF_INIT;
+	size_t used_one, used_split;
+
+	parse_with(text, len, "1", NULL, &one, &used_one);
+	parse_with(text, len, "4", "1", &split, &used_split);
+	if (strcmp(one.buf, split.buf) != 0) {
+		size_t at = 0, line = 1;
+
+		while (one.buf[at] == split.buf[at]) {
+			if (one.buf[at] == '\n')
+				line++;
+			at++;
+		}
+		fprintf(stderr, "%s: the dumps differ from line %zu:\n"
+			"one pass: %.200s\nparts:    %.200s\n", name, line,
+			one.buf + at, split.buf + at);
+		fail_msg("%s: parsing in parts differs", name);
+	}
+	if (must_split && used_split * 4 >= used_one)
+		fail_msg("%s: not parsed in parts (%zu bytes in the caller's "
+			 "arena, %zu in one pass)", name, used_split, used_one);
+	st_strbuf_release(&one);
+	st_strbuf_release(&split);
+}
+
+enum {
+	BIG_CLEAN,         /* blank lines, comments, docs, all block kinds */
+	BIG_CRLF,          /* the same with "\r\n" line breaks */
+	BIG_TIGHT,         /* "}\nmodel X {": no blank line between blocks */
+	BIG_SPANNING,      /* header comments that end in the next block */
+	BIG_DOCS,          /* a doc comment right above every block: no cut */
+	BIG_ERROR,         /* one invalid line, late in the file */
+	BIG_UNTERMINATED,  /* one block without its "}" */
+	BIG_MANY_ERRORS,   /* more than ST_PSL_MAX_ERRORS */
+	BIG_BAD_UTF8,      /* an invalid byte in a comment, late */
+	BIG_COMMENTED,     /* the middle half inside a top-level comment */
+};
+
+/* A schema of n blocks of every kind, in the given variant. */
+static void
+big_file(st_strbuf *sb, int n, int variant)
+{
+	const char *nl = variant == BIG_CRLF ? "\r\n" : "\n";
+
+#define L(...) (st_strbuf_addf(sb, __VA_ARGS__), st_strbuf_adds(sb, nl))
+	L("datasource db {");
+	L("  provider = \"postgresql\" // where");
+	L("}");
+	L("%s", "");
+	L("generator client {");
+	L("  provider = \"prisma-client-js\"");
+	L("}");
+	L("%s", "");
+	for (int i = 0; i < n; i++) {
+		/* even blocks open a comment after their "{" that odd ones
+		 * close: the cuts, only before odd blocks (even ones have
+		 * a doc comment above), cross such comments */
+		bool odd = i % 2 == 1, spanning = variant == BIG_SPANNING;
+		const char *open = spanning && !odd ?
+			" /* header comment, closed in the next block" : "";
+		const char *close = spanning && odd ?
+			" // end of the header comment above */" : "";
+
+		if (variant == BIG_COMMENTED && i == n / 8)
+			L("/* the middle of the file, commented out");
+		if (variant == BIG_COMMENTED && i == n * 7 / 8)
+			L("// (a line comment to the parts) */");
+		if (variant == BIG_DOCS || i % 5 == 1 || (spanning && !odd))
+			L("/// Block %d,", i);
+		if (i % 5 == 1)
+			L("/// documented.");
+		if (i % 7 == 3) {
+			L("// a section");
+			L("%s", "");
+		}
+		switch (i % 4) {
+		case 0:
+		case 1:
+			L("model M%d {%s", i, open);
+			L("  id    Int    @id @default(autoincrement())%s", close);
+			L("  /// the name");
+			L("  name  String @db.VarChar(%d) // trailing", 10 + i);
+			if (variant == BIG_ERROR && i == n * 7 / 8)
+				L("  this is not a field !");
+			if (variant == BIG_MANY_ERRORS)
+				L("  @@@ bad");
+			L("%s", "");
+			if (variant != BIG_SPANNING &&
+			    variant != BIG_COMMENTED) {
+				L("  /* a multi-line");
+				L("     comment */");
+			}
+			L("  tags  String[]");
+			L("  @@index([name], map: \"m%d_name\")", i);
+			break;
+		case 2:
+			L("enum E%d {%s", i, open);
+			L("  A%s", close);
+			L("  B @map(\"b\") // trailing");
+			L("  /// doc of C");
+			L("  C");
+			break;
+		case 3:
+			L("%s T%d {%s", i % 8 == 3 ? "type" : "view", i, open);
+			L("  x Int%s", close);
+			L("  y String? @default(\"}\")");
+			break;
+		}
+		if (variant == BIG_BAD_UTF8 && i == n * 3 / 4)
+			L("  // \xC3\x28");
+		if (variant != BIG_UNTERMINATED || i != n / 2)
+			L("}");
+		if (variant != BIG_TIGHT)
+			for (int k = 0; k <= i % 3; k++)
+				L("%s", k == 1 ? "  " : "");
+	}
+	L("// the end");
+#undef L
+}
+
+/* Every corpus schema, every fixture schema, and big files built to be
+ * cut (or to void the cut): the same tree, diagnostics and formatting on
+ * one thread and in parts. */
+static void
+test_psl_parser__parts(void **state)
+{
+	static const struct {
+		int variant;
+		bool must_split;
+	} big[] = {
+		{ BIG_CLEAN, true }, { BIG_CRLF, true }, { BIG_TIGHT, true },
+		{ BIG_SPANNING, true }, { BIG_DOCS, false }, { BIG_ERROR, false },
+		{ BIG_UNTERMINATED, false }, { BIG_MANY_ERRORS, false },
+		{ BIG_BAD_UTF8, false }, { BIG_COMMENTED, false },
+	};
+	const char *corpus = getenv("STRATA_CORPUS");
+	const char *fixtures[] = { "tests/fixtures/validate",
+				   "tests/fixtures/format-cases" };
+	st_ctx *cx = st_ctx_new(NULL);
+	st_strbuf sb = ST_STRBUF_INIT;
+	st_vec names, paths = ST_VEC_INIT(cx->arena);
+	size_t nfiles = 0;
+
+	for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "big file %d", big[i].variant);
+		st_strbuf_reset(&sb);
+		big_file(&sb, 400, big[i].variant);
+		assert_parts_same(name, sb.buf, sb.len, big[i].must_split);
+	}
+	st_strbuf_release(&sb);
+
+	/* fixtures as bytes (some are not UTF-8 on purpose) */
+	for (size_t k = 0; k < 2; k++) {
+		if (!st_path_is_dir(fixtures[k])) {
+			print_message("no %s (run from the source tree)\n",
+				      fixtures[k]);
+			continue;
+		}
+		assert_int_equal(st_dir_list(cx, fixtures[k], &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			const char *n = names.items[i];
+			size_t len = strlen(n);
+			char *text;
+
+			if (len < 7 || strcmp(n + len - 7, ".prisma") != 0)
+				continue;
+			n = st_path_join(cx->arena, fixtures[k], n);
+			assert_int_equal(st_file_read(cx, n, &text, &len), 0);
+			assert_parts_same(n, text, len, false);
+			nfiles++;
+		}
+	}
+
+	/* the corpus: files and folders */
+	if (!corpus)
+		corpus = "../shared/corpus";
+	if (st_path_is_dir(corpus)) {
+		assert_int_equal(st_dir_list(cx, corpus, &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			const char *dir = st_path_join(cx->arena, corpus,
+						       names.items[i]);
+			const char *p = st_path_join(cx->arena, dir, "schema");
+
+			if (!st_path_is_dir(p))
+				p = st_path_join(cx->arena, dir, "schema.prisma");
+			if (st_path_exists(p))
+				st_vec_push(&paths, (void *)p);
+		}
+	} else {
+		print_message("corpus not found at %s (set STRATA_CORPUS)\n",
+			      corpus);
+	}
+	for (size_t i = 0; i < paths.len; i++) {
+		st_vec srcs;
+
+		assert_int_equal(st_psl_read_sources(cx, paths.items[i], &srcs), 0);
+		for (size_t j = 0; j < srcs.len; j++) {
+			const st_source *src = srcs.items[j];
+
+			assert_parts_same(src->path, src->text, src->len, false);
+			nfiles++;
+		}
+	}
+	print_message("%zu files parsed in parts\n", nfiles);
+	st_ctx_free(cx);
+}
+
 int
 main(void)
 {
@@ -698,6 +1053,7 @@ main(void)
 		cmocka_unit_test(test_psl_parser__error_cap_and_large_input),
 		cmocka_unit_test(test_psl_parser__schema_folder),
 		cmocka_unit_test(test_psl_parser__corpus),
+		cmocka_unit_test(test_psl_parser__parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
