@@ -1,7 +1,10 @@
 /*
  * names.c - Prisma's default constraint names for PostgreSQL (63-byte
  * identifiers), and the validator's checks that explicit and default
- * names fit and do not clash (Prisma's "constraint namespaces").
+ * names fit and do not clash (Prisma's "constraint namespaces").  On a
+ * big schema the per-model part of the checks (local namespaces, name
+ * lengths, global keys) runs in parts (psl__par_models); the global
+ * namespace is counted and the clashes are reported on this thread.
  */
 #include <string.h>
 
@@ -144,9 +147,10 @@ count(st_map *m, const char *key, size_t *slot)
 }
 
 static const char *
-global_key(psl__v *v, const st_psl_rmodel *m, const char *name)
+global_key(psl__v *v, bool any_schema, const st_psl_rmodel *m,
+	   const char *name)
 {
-	if (!v->any_schema)
+	if (!any_schema)
 		return name;
 	return psl__key(v, m->schema ? m->schema : "", name, NULL);
 }
@@ -183,15 +187,16 @@ has_fk(const st_psl_rrel *r)
  * "model\x1fname", as the namespace is per model).
  */
 static size_t *
-local_counts(psl__v *v, const st_psl_rmodel *m, st_map *local,
-	     const st_psl_rrel **fks, size_t *nfks)
+local_counts(psl__v *v, const psl__v *all, const st_psl_rmodel *m,
+	     st_map *local, const st_psl_rrel **fks, size_t *nfks)
 {
 	const char *names[LOCAL_PAIRWISE_MAX];
 	size_t n = 0, nix, *lc;
 
-	for (size_t j = v->rel_first[m->pos]; j < v->rel_first[m->pos + 1]; j++)
-		if (has_fk(rel_at(v, j)))
-			fks[n++] = rel_at(v, j);
+	for (size_t j = all->rel_first[m->pos]; j < all->rel_first[m->pos + 1];
+	     j++)
+		if (has_fk(rel_at(all, j)))
+			fks[n++] = rel_at(all, j);
 	*nfks = n;
 	nix = (m->pk != NULL) + m->nindexes;
 	n += nix;
@@ -272,15 +277,63 @@ clash(psl__v *v, const st_psl_rmodel *m, const char *name, const char *attr,
 			 tail);
 }
 
+/*
+ * The namespaces' inputs, filled model by model (in parts on a big
+ * schema, each part writing the entries of its own models): a model's
+ * local counters, its foreign keys (at fks + rel_first[model]: a model
+ * has at most as many as relation fields) and the global key of each of
+ * its pk and indexes (at gkeys + ixfirst[model]).
+ */
+typedef struct names_fill {
+	const psl__v *all;      /* relfields, rel_first; v->any_schema */
+	size_t *ixfirst;
+	const char **gkeys;
+	size_t **lcs;
+	size_t *fkn;
+	const st_psl_rrel **fks;
+} names_fill;
+
+/* names_fill for models[from, to), and the explicit names' lengths
+ * checked meanwhile (the only messages, in model order). */
+static void
+fill_models(psl__v *v, size_t from, size_t to, void *arg)
+{
+	names_fill *nf = arg;
+	const psl__v *all = nf->all;
+	/* keys are "model\x1fname": a map of the part's own counts the same
+	 * as one for all models */
+	st_map local;
+
+	st_map_init(&local, v->a);
+	for (size_t i = from; i < to; i++) {
+		const st_psl_rmodel *m = all->m->models[i];
+		const st_psl_rrel **fks = nf->fks + all->rel_first[i];
+		size_t k = nf->ixfirst[i];
+
+		nf->lcs[i] = local_counts(v, all, m, &local, fks, &nf->fkn[i]);
+		/* pk first, then the indexes: the order of the report */
+		for (size_t j = 0; j <= m->nindexes; j++) {
+			st_psl_rindex *ix = j == 0 ? m->pk : m->indexes[j - 1];
+
+			if (!ix)
+				continue;
+			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
+			nf->gkeys[k++] = global_key(v, all->any_schema, m,
+						    ix->db_name);
+		}
+		for (size_t j = 0; j < nf->fkn[i]; j++)
+			too_long(v, m, fks[j]->map, "@relation", fks[j]->span);
+	}
+}
+
 void
 psl__names_check(psl__v *v)
 {
 	st_psl_model *mm = v->m;
-	st_map global, local, tables, enums;
+	st_map global, tables, enums;
 	bool mapped = false, enums_mapped = false;
 
 	st_map_init(&global, v->a);
-	st_map_init(&local, v->a);
 	st_map_init(&tables, v->a);
 	st_map_init(&enums, v->a);
 	/* without any @@schema every global key would be "\x1fNAME": the
@@ -311,7 +364,7 @@ psl__names_check(psl__v *v)
 	/* database names of models/views and enums */
 	for (size_t i = 0; (mapped || v->any_schema) && i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
-		const char *key = global_key(v, m, m->db_name);
+		const char *key = global_key(v, v->any_schema, m, m->db_name);
 		/* the map keeps the latest model, as Prisma's HashMap::insert */
 		st_psl_rmodel *prev = st_map_put(&tables, key, m);
 		const st_psl_attr *map, *pmap;
@@ -355,51 +408,40 @@ psl__names_check(psl__v *v)
 	}
 
 	/*
-	 * Fill the namespaces, model by model: per constraint (pk, indexes,
-	 * foreign keys) its global counter (pk and indexes only) and its
-	 * local one; lengths of explicit names are checked meanwhile.  Then
-	 * report the clashes, once all counts are final: only a clash needs
-	 * the constraint itself again.
+	 * Fill the namespaces, model by model (fill_models()), then count
+	 * the global names; then report the clashes, once all counts are
+	 * final: only a clash needs the constraint itself again.
 	 */
-	size_t nix = 0, k = 0, nfk = 0;
-	size_t **gctr, *gslot, **lcs, *fkn;
-	const st_psl_rrel **fks;
+	size_t nix = 0;
+	size_t **gctr, *gslot;
+	names_fill nf;
 
-	for (size_t i = 0; i < mm->nmodels; i++)
+	nf.all = v;
+	nf.ixfirst = st_alloc_array(v->a, mm->nmodels + 1,
+				    sizeof(*nf.ixfirst));
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		nf.ixfirst[i] = nix;
 		nix += (mm->models[i]->pk != NULL) + mm->models[i]->nindexes;
+	}
+	nf.ixfirst[mm->nmodels] = nix;
+	nf.gkeys = st_alloc_array(v->a, nix ? nix : 1, sizeof(*nf.gkeys));
+	nf.lcs = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
+				sizeof(*nf.lcs));
+	nf.fkn = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
+				sizeof(*nf.fkn));
+	nf.fks = st_alloc_array(v->a, v->relfields.len ? v->relfields.len : 1,
+				sizeof(*nf.fks));
+	psl__par_models(v, fill_models, &nf);
 	gctr = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gctr));
 	gslot = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gslot));
-	lcs = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1, sizeof(*lcs));
-	fkn = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1, sizeof(*fkn));
-	fks = st_alloc_array(v->a, v->relfields.len ? v->relfields.len : 1,
-			     sizeof(*fks));
-	for (size_t i = 0; i < mm->nmodels; i++) {
-		st_psl_rmodel *m = mm->models[i];
-
-		lcs[i] = local_counts(v, m, &local, fks + nfk, &fkn[i]);
-		/* pk first, then the indexes: the order of the report */
-		for (size_t j = 0; j <= m->nindexes; j++) {
-			st_psl_rindex *ix = j == 0 ? m->pk : m->indexes[j - 1];
-
-			if (!ix)
-				continue;
-			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
-			gctr[k] = count(&global, global_key(v, m, ix->db_name),
-					&gslot[k]);
-			k++;
-		}
-		for (size_t j = 0; j < fkn[i]; j++)
-			too_long(v, m, fks[nfk + j]->map, "@relation",
-				 fks[nfk + j]->span);
-		nfk += fkn[i];
-	}
+	for (size_t k = 0; k < nix; k++)
+		gctr[k] = count(&global, nf.gkeys[k], &gslot[k]);
 
 	/* report, in the same order: pk, indexes, foreign keys per model */
-	k = 0;
-	nfk = 0;
-	for (size_t i = 0; i < mm->nmodels; i++) {
+	for (size_t i = 0, k = 0; i < mm->nmodels; i++) {
 		st_psl_rmodel *m = mm->models[i];
-		const size_t *lc = lcs[i];
+		const size_t *lc = nf.lcs[i];
+		const st_psl_rrel **fks = nf.fks + v->rel_first[i];
 
 		if (m->pk) {
 			if (*gctr[k] > 1 || *lc > 1)
@@ -416,13 +458,12 @@ psl__names_check(psl__v *v)
 				clash(v, m, ix->db_name, index_attr_name(ix),
 				      ix->span, gctr[k], lc);
 		}
-		for (size_t j = 0; j < fkn[i]; j++, lc++) {
-			const st_psl_rrel *r = fks[nfk + j];
+		for (size_t j = 0; j < nf.fkn[i]; j++, lc++) {
+			const st_psl_rrel *r = fks[j];
 
 			if (*lc > 1)
 				clash(v, m, r->fk_name, "@relation", r->span,
 				      NULL, lc);
 		}
-		nfk += fkn[i];
 	}
 }

@@ -1246,13 +1246,14 @@ parser_init(parser *p, st_ctx *cx, const st_source *src, size_t last_rbrace)
  * does not meet this voids the split (piece_ok), and the file is parsed
  * in one pass.
  *
- * The threads (st_par_parts of them, each with a st_ctx of its own) take
- * the pieces, some PIECES per thread, in turn from a shared counter:
+ * A file is split when st_par_parts(len, PAR_MIN) says so.  The threads
+ * (st_par_threads() of them, each with a st_ctx of its own) take the
+ * pieces, some PIECES per thread, in turn from a shared counter:
  * when a core is busy with something else, its thread takes fewer pieces
  * instead of making the others wait.  Pieces are joined in file order,
  * whichever thread parsed them.
  */
-#define PAR_MIN (256 * 1024)    /* bytes per thread: ~500 models */
+#define PAR_MIN (256 * 1024)    /* bytes per part: ~500 models */
 #define PIECES 4                /* pieces per thread */
 
 typedef struct piece {
@@ -1404,8 +1405,8 @@ piece_ok(const piece *pc, size_t next)
 static st_psl_file *
 parse_split(st_ctx *cx, const parser *whole, unsigned nthreads)
 {
-	piece pieces[ST_PAR_MAX * PIECES];
-	worker workers[ST_PAR_MAX];
+	piece pieces[ST_PAR_THREADS * PIECES];
+	worker workers[ST_PAR_THREADS];
 	split sp;
 	size_t len = whole->len, start = 0, nitems = 0, nblocks = 0;
 	unsigned n = nthreads * PIECES, k = 0;
@@ -1440,6 +1441,9 @@ parse_split(st_ctx *cx, const parser *whole, unsigned nthreads)
 	for (unsigned i = 0; i < nthreads; i++) {
 		workers[i].cx = st_ctx_new(cx->arena);
 		workers[i].sp = &sp;
+		/* the tree takes ~11 bytes per byte of schema: one block of
+		 * huge pages rather than a run of small ones */
+		st_arena_reserve(workers[i].cx->arena, len / nthreads * 12);
 	}
 	st_par_run(nthreads, parse_pieces, workers, sizeof(workers[0]));
 
@@ -1490,7 +1494,7 @@ st_psl_parse(st_ctx *cx, st_source *src, st_psl_file **out)
 			break;
 		}
 	parser_init(&p, cx, src, last_rbrace);
-	*out = nparts > 1 ? parse_split(cx, &p, nparts) : NULL;
+	*out = nparts > 1 ? parse_split(cx, &p, st_par_threads()) : NULL;
 	if (!*out) {
 		st_vec items = ST_VEC_INIT(cx->arena);
 		st_vec blocks = ST_VEC_INIT(cx->arena);

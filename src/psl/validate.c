@@ -3,6 +3,17 @@
  * (datasource, generators), names (phase 1), types (phase 2) and the
  * order of the later phases (see validate_int.h).  Builds the resolved
  * model of model.h.  Messages are Prisma's, so users can search them.
+ *
+ * Split and join ("parts" below): on a big schema, the work that goes
+ * model by model runs on threads, each part a range of models with a
+ * psl__v of its own (st_ctx, arena, vectors, counters); psl__par_models
+ * joins the parts' diagnostics and vectors in model order, so the result
+ * is byte for byte a one-thread run's.  Split so: phases 1 to 3 (their
+ * resolved fields in one allocation made before, field_slab), the two
+ * steps of relation pairing and the relation checks
+ * (validate_relations.c), the per-model constraint names (names.c).
+ * Block names (phase 1), enums and the whole-schema checks stay on this
+ * thread.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -11,6 +22,7 @@
 
 #include "psl/psl.h"
 #include "psl/validate_int.h"
+#include "util/par.h"
 
 /* ==== diagnostics ==== */
 
@@ -694,29 +706,27 @@ new_model(psl__v *v, const st_psl_block *b)
 	m->ast = b;
 	m->span = b->span;
 	m->name_span = b->name.span;
-	st_map_init(&m->field_map, v->a);
+	/* field_map is set up by model_fields(), in the arena of the part
+	 * that reads the model (see "parts") */
 	return m;
 }
 
-/* Phase 1 for m's fields: names (duplicates, bad identifiers). */
+/*
+ * Phase 1 for m's fields: names (duplicates, bad identifiers).  fields
+ * and fmem have room for one resolved field per AST field (zeroed): the
+ * array, and the fields themselves (a duplicate's slot is reused by the
+ * next field).
+ */
 static void
-model_fields(psl__v *v, st_psl_rmodel *m)
+model_fields(psl__v *v, st_psl_rmodel *m, st_psl_rfield **fields,
+	     st_psl_rfield *fmem)
 {
 	const st_psl_block *b = m->ast;
-	/* at most one resolved field per AST field: one exact array rather
-	 * than a doubling vector */
-	st_psl_rfield **fields = b->nfields ? st_alloc_array(v->a, b->nfields,
-							  sizeof(*fields))
-					    : NULL;
-	/* and the fields themselves in one block (a duplicate's slot is
-	 * reused by the next field) */
-	st_psl_rfield *fmem = b->nfields ? st_alloc_array(v->a, b->nfields,
-							  sizeof(*fmem))
-					 : NULL;
 	size_t nfields = 0;
 	const char *container = b->kind == ST_PSL_VIEW ? "view" : "model";
 	bool use_map = b->nfields > FIELD_SCAN_MAX;
 
+	st_map_init(&m->field_map, v->a);
 	if (use_map)
 		psl__map_reserve(&m->field_map, b->nfields);
 	for (size_t i = 0; i < b->nfields; i++) {
@@ -1096,6 +1106,186 @@ schema_checks(psl__v *v)
 	}
 }
 
+/* ==== parts: a big schema's models on several threads ==== */
+
+/*
+ * A big schema's models are cut into contiguous ranges, one per part
+ * (st_par_parts: PSL_PART_MIN models at least, so a civitai-sized schema
+ * stays on this thread), each about as many fields and attributes as the
+ * others.  Part 0 goes on with the caller's psl__v (copied into the part
+ * and back after the run); each other part works on a copy made by
+ * part_init(): its own st_ctx (diagnostics, and the arena every
+ * allocation comes from), empty vectors, nat_cache, nerrors and flags of
+ * its own, the rest (m, ast, maps, datasource) shared and only read.
+ * Joined in part order after the run, so that every vector and the
+ * diagnostics come out as a one-part run makes them.
+ */
+#define PSL_PART_MIN 500
+
+typedef struct models_part {
+	psl__v v;
+	size_t from, to;
+	psl__part_fn *fn;
+	void *arg;
+} models_part;
+
+static void
+models_part_run(void *arg)
+{
+	models_part *p = arg;
+
+	p->fn(&p->v, p->from, p->to, p->arg);
+}
+
+static void
+vec_append(st_vec *to, const st_vec *from)
+{
+	for (size_t i = 0; i < from->len; i++)
+		st_vec_push(to, from->items[i]);
+}
+
+/* A part's copy of v, with state of its own (made on this thread: making
+ * a child arena changes its parent). */
+static void
+part_init(models_part *p, const psl__v *v)
+{
+	st_ctx *cx = st_ctx_new(v->cx->arena);
+
+	p->v = *v;
+	p->v.cx = cx;
+	p->v.a = cx->arena;
+	p->v.nerrors = 0;
+	st_vec_init(&p->v.relfields, p->v.a);
+	st_vec_init(&p->v.m2m, p->v.a);
+	st_vec_init(&p->v.natives, p->v.a);
+	st_vec_init(&p->v.deferred, p->v.a);
+	st_vec_init(&p->v.unresolved, p->v.a);
+	p->v.defer = false;
+	p->v.any_ix_name = false;
+	memset(p->v.nat_cache, 0, sizeof(p->v.nat_cache));
+	p->v.nat_next = 0;
+}
+
+void
+psl__par_models(psl__v *v, psl__part_fn *fn, void *arg)
+{
+	size_t n = v->m->nmodels, total = 0, done = 0, at = 0;
+	unsigned nparts = st_par_parts(n, PSL_PART_MIN);
+	models_part parts[ST_PAR_MAX];
+
+	if (nparts <= 1) {
+		fn(v, 0, n, arg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += v->m->models[i]->ast->nfields +
+			 v->m->models[i]->ast->nattrs + 1;
+	for (unsigned k = 0; k < nparts; k++) {
+		/* each part gets one model at least (nparts <= n) */
+		size_t from = at, goal = total / nparts * (k + 1),
+		       last = n - (nparts - 1 - k);
+
+		if (k + 1 == nparts)
+			at = n;
+		else
+			while (at < last && (done < goal || at == from)) {
+				const st_psl_block *b = v->m->models[at++]->ast;
+
+				done += b->nfields + b->nattrs + 1;
+			}
+		if (k == 0) {
+			parts[0].v = *v;
+		} else {
+			part_init(&parts[k], v);
+			/* ~3 KB per model: one block of huge pages from the
+			 * start rather than a run of small ones, each page a
+			 * fault */
+			st_arena_reserve(parts[k].v.a, (at - from) * 3072);
+		}
+		parts[k].from = from;
+		parts[k].to = at;
+		parts[k].fn = fn;
+		parts[k].arg = arg;
+	}
+	st_par_run(nparts, models_part_run, parts, sizeof(parts[0]));
+
+	/* join: part 0 is v, the others follow it in model order */
+	*v = parts[0].v;
+	for (unsigned k = 1; k < nparts; k++) {
+		const psl__v *pv = &parts[k].v;
+
+		vec_append(&v->cx->diags, &pv->cx->diags);
+		vec_append(&v->relfields, &pv->relfields);
+		vec_append(&v->m2m, &pv->m2m);
+		vec_append(&v->natives, &pv->natives);
+		vec_append(&v->deferred, &pv->deferred);
+		vec_append(&v->unresolved, &pv->unresolved);
+		v->nerrors += pv->nerrors;
+		v->any_ix_name |= pv->any_ix_name;
+	}
+}
+
+/* ==== phases 1 to 3, model by model ==== */
+
+/*
+ * Phases 1 to 3 for models[from, to): one model at a time, while its
+ * part of the tree is in the cache: field names, field types (all block
+ * names are known by now), attributes, @relation.  Each phase of one
+ * model sees what it would see in phase order: only its own fields,
+ * resolved.  In parts (psl__par_models): a model's phases write only
+ * that model (its rmodel and rfields, and what hangs from them) and v's
+ * own state, and read the shared maps of phase 1, complete by now; a
+ * relation field keeps its related model as a pointer, read in phase 4.
+ */
+/*
+ * The resolved fields of all models, allocated at once before phases 1
+ * to 3 (on this thread, from the command's arena): a few megabytes on a
+ * big schema, which the arena maps with huge pages, where a part's own
+ * arena would grow block by block, page fault by page fault.  models[i]'s
+ * fields go at ptrs + first[i] and mem + first[i].
+ */
+typedef struct field_slab {
+	size_t *first;
+	st_psl_rfield **ptrs;
+	st_psl_rfield *mem;
+} field_slab;
+
+static void
+field_slab_init(psl__v *v, field_slab *fs)
+{
+	size_t n = v->m->nmodels, total = 0;
+
+	fs->first = st_alloc_array(v->a, n + 1, sizeof(*fs->first));
+	for (size_t i = 0; i < n; i++) {
+		fs->first[i] = total;
+		total += v->m->models[i]->ast->nfields;
+	}
+	fs->first[n] = total;
+	fs->ptrs = st_alloc_array(v->a, total ? total : 1, sizeof(*fs->ptrs));
+	fs->mem = st_alloc_array(v->a, total ? total : 1, sizeof(*fs->mem));
+}
+
+static void
+models_range(psl__v *v, size_t from, size_t to, void *arg)
+{
+	const field_slab *fs = arg;
+
+	for (size_t i = from; i < to; i++) {
+		st_psl_rmodel *rm = v->m->models[i];
+		size_t r0 = v->relfields.len;
+
+		model_fields(v, rm, fs->ptrs + fs->first[i],
+			     fs->mem + fs->first[i]);
+		for (size_t j = 0; j < rm->nfields; j++)
+			resolve_field_type(v, rm->fields[j]);
+		psl__attrs_model(v, rm);
+		/* @relation of this model's relation fields: appended to
+		 * relfields by resolve_field_type */
+		for (size_t j = r0; j < v->relfields.len; j++)
+			psl__relation_read(v, v->relfields.items[j]);
+	}
+}
+
 /* ==== entry point ==== */
 
 static int
@@ -1111,6 +1301,7 @@ int
 st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 {
 	psl__v v = { 0 };
+	field_slab slab;
 	st_psl_model *m = st_alloc(cx->arena, sizeof(*m));
 	size_t nsyntax = 0;
 
@@ -1135,23 +1326,9 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	/* Prisma 7 (the oracle) reports name, type and attribute errors
 	 * together: these phases do not stop at an earlier error. */
 	names(&v);
-	/* Phases 1 to 3 for one model at a time, while its part of the tree
-	 * is in the cache: field names, field types (all block names are
-	 * known by now), attributes.  Each phase of one model sees what it
-	 * would see in phase order: only its own fields, resolved. */
-	for (size_t i = 0; i < m->nmodels; i++) {
-		st_psl_rmodel *rm = m->models[i];
-		size_t r0 = v.relfields.len;
-
-		model_fields(&v, rm);
-		for (size_t j = 0; j < rm->nfields; j++)
-			resolve_field_type(&v, rm->fields[j]);
-		psl__attrs_model(&v, rm);
-		/* @relation of this model's relation fields: appended to
-		 * relfields by resolve_field_type */
-		for (size_t j = r0; j < v.relfields.len; j++)
-			psl__relation_read(&v, v.relfields.items[j]);
-	}
+	/* phases 1 to 3, model by model, in parts on big schemas */
+	field_slab_init(&v, &slab);
+	psl__par_models(&v, models_range, &slab);
 	composite_types(&v);
 	for (size_t i = 0; i < m->nenums; i++)
 		psl__attrs_enum(&v, m->enums[i]);

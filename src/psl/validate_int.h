@@ -17,6 +17,9 @@
  * Phases 1 to 3 run model by model (block names first), each model's
  * part of the tree read once while it is in the cache; a check Prisma
  * makes in phase 5 may run earlier with its errors deferred (v->defer).
+ * On a big schema, model-by-model work runs in parts on threads
+ * (psl__par_models below); a part writes only its own models and its own
+ * psl__v, whose results are joined in model order.
  */
 #ifndef ST_PSL_VALIDATE_INT_H
 #define ST_PSL_VALIDATE_INT_H
@@ -74,6 +77,18 @@ typedef struct psl__defer_msg {
 	st_span span;
 	const char *msg;
 } psl__defer_msg;
+
+/*
+ * Runs fn(pv, from, to, arg) over models[0, nmodels): on a big schema in
+ * parts on threads (util/par.h), each part a range of models and a psl__v
+ * of its own (validate.c "parts"): its own st_ctx and arena, empty
+ * vectors, zero nerrors and flags; whatever else fn needs from v comes
+ * through arg, read only.  The parts' diagnostics, vectors, nerrors and
+ * flags are joined into v in model order.  fn must write nothing shared
+ * but the models of its range (and what hangs from them).
+ */
+typedef void psl__part_fn(psl__v *pv, size_t from, size_t to, void *arg);
+void psl__par_models(psl__v *v, psl__part_fn *fn, void *arg);
 
 /* Reports an error / warning (code P1012) at span. */
 void psl__err(psl__v *v, st_span span, const char *fmt, ...)

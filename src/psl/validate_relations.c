@@ -2,7 +2,11 @@
  * validate_relations.c - relation fields: reading @relation (phase 3/4),
  * pairing each relation field with its back-relation field, deciding
  * 1:1 / 1:n / implicit m:n and the side that holds the foreign key, and
- * Prisma's checks on them (phase 5).
+ * Prisma's checks on them (phase 5).  On a big schema, pairing (in two
+ * steps) and the checks run in parts, each for a range of models
+ * (psl__par_models): a part writes only its own relation fields' state,
+ * and its messages join in relfields order; the join tables of implicit
+ * m:n relations are made after the join, in relfields order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -234,23 +238,23 @@ default_name(psl__v *v, const st_psl_rmodel *a, const st_psl_rmodel *b)
 	return s;
 }
 
-static void
-pair(st_psl_rfield *x, st_psl_rfield *y)
-{
-	x->rel->back = y;
-	y->rel->back = x;
-}
-
 static st_psl_rfield *
 single_id(const st_psl_rmodel *m)
 {
 	return m->pk && m->pk->nfields == 1 ? m->pk->fields[0].field : NULL;
 }
 
+/*
+ * f's kind and, when paired, its name.  Reads its back field only for
+ * what phase 3 settled (arity, model), so the two sides may be classified
+ * on different threads; each side makes the default name itself (the
+ * same text on both).  The join table of an implicit many-to-many
+ * relation is made afterwards, in relfields order (m2m_tables()).
+ */
 static void
 classify(psl__v *v, st_psl_rfield *f)
 {
-	st_psl_rrel *r = f->rel, *b;
+	st_psl_rrel *r = f->rel;
 	st_psl_rfield *back = r->back;
 
 	if (!back) {
@@ -258,33 +262,10 @@ classify(psl__v *v, st_psl_rfield *f)
 						  : ST_PSL_REL_ONE_TO_ONE;
 		return;
 	}
-	b = back->rel;
-	/* the two sides have the same default name: made once */
 	if (!r->name)
-		r->name = b->name && !b->name_explicit ? b->name
-			: default_name(v, f->model, back->model);
+		r->name = default_name(v, f->model, back->model);
 	if (f->arity == ST_PSL_LIST && back->arity == ST_PSL_LIST) {
 		r->kind = ST_PSL_REL_MANY_TO_MANY;
-		if (!b->m2m && !r->m2m) {
-			st_psl_m2m *mm = st_alloc(v->a, sizeof(*mm));
-			bool first = strcmp(f->model->name, back->model->name) < 0 ||
-				(f->model == back->model &&
-				 strcmp(f->name, back->name) <= 0);
-
-			mm->name = r->name;
-			mm->table = st_strfmt(v->a, "_%s", r->name);
-			mm->model_a = first ? f->model : back->model;
-			mm->model_b = first ? back->model : f->model;
-			mm->field_a = first ? f : back;
-			mm->field_b = first ? back : f;
-			mm->id_a = single_id(mm->model_a);
-			mm->id_b = single_id(mm->model_b);
-			mm->schema = mm->model_a->schema;
-			st_vec_push(&v->m2m, mm);
-			r->m2m = mm;
-		} else {
-			r->m2m = b->m2m;
-		}
 		r->eff_on_delete = ST_PSL_ACT_CASCADE;
 		r->eff_on_update = ST_PSL_ACT_CASCADE;
 		return;
@@ -293,6 +274,42 @@ classify(psl__v *v, st_psl_rfield *f)
 		r->kind = ST_PSL_REL_ONE_TO_MANY;
 	else
 		r->kind = ST_PSL_REL_ONE_TO_ONE;
+}
+
+/* The join tables of implicit many-to-many relations, made by the side
+ * that comes first in relfields. */
+static void
+m2m_tables(psl__v *v)
+{
+	for (size_t i = 0; i < v->relfields.len; i++) {
+		st_psl_rfield *f = v->relfields.items[i], *back = f->rel->back;
+		st_psl_rrel *r = f->rel, *b;
+		st_psl_m2m *mm;
+		bool first;
+
+		if (r->kind != ST_PSL_REL_MANY_TO_MANY)
+			continue;
+		b = back->rel;
+		if (b->m2m || r->m2m) {
+			r->m2m = b->m2m;
+			continue;
+		}
+		mm = st_alloc(v->a, sizeof(*mm));
+		first = strcmp(f->model->name, back->model->name) < 0 ||
+			(f->model == back->model &&
+			 strcmp(f->name, back->name) <= 0);
+		mm->name = r->name;
+		mm->table = st_strfmt(v->a, "_%s", r->name);
+		mm->model_a = first ? f->model : back->model;
+		mm->model_b = first ? back->model : f->model;
+		mm->field_a = first ? f : back;
+		mm->field_b = first ? back : f;
+		mm->id_a = single_id(mm->model_a);
+		mm->id_b = single_id(mm->model_b);
+		mm->schema = mm->model_a->schema;
+		st_vec_push(&v->m2m, mm);
+		r->m2m = mm;
+	}
 }
 
 static void
@@ -363,45 +380,36 @@ lower_bound(const relkey *k, size_t n, size_t to, const char *name)
 	return lo;
 }
 
-/*
- * Pairs relation fields.  The fields of one model with the same related
- * model and relation name form a group; a field of A pointing to B pairs
- * with the field of B pointing to A that has the same name when both are
- * alone in their groups, and the two fields of a self-relation group of
- * two pair with each other.  Each model's relation fields are sorted by
- * (related model, name), so groups are runs and the other side is found
- * by binary search: no keys to build or hash, and no quadratic cost for
- * a model with very many relations.
- */
-void
-psl__relations_pair(psl__v *v)
+/* The state of pairing, shared by its parts (read only but for the
+ * entries of each part's own relation fields). */
+typedef struct pairing {
+	st_psl_rfield **rf;
+	size_t *first;  /* rf of models[k]: [first[k], first[k + 1]) */
+	size_t *lead;   /* lead[i]: first field of rf[i]'s group */
+	size_t *len;    /* len[lead]: fields in the group */
+	size_t *at;     /* at[i]: rf[i]'s key in keys */
+	relkey *keys;   /* each model's keys, sorted */
+} pairing;
+
+/* Pairing, step 1 for models[from, to): `references` (phase 4: other
+ * models' fields are known now), the keys, sorted per model, and the
+ * groups. */
+static void
+pair_keys(psl__v *v, size_t from, size_t to, void *arg)
 {
-	size_t n = v->relfields.len, nm = v->m->nmodels, nn = n ? n : 1;
-	st_psl_rfield **rf = (st_psl_rfield **)v->relfields.items;
-	size_t *first = st_alloc_array(v->a, nm + 1, sizeof(*first));
-	size_t *lead = st_alloc_array(v->a, nn, sizeof(*lead));
-	size_t *len = st_alloc_array(v->a, nn, sizeof(*len));
-	size_t *at = st_alloc_array(v->a, nn, sizeof(*at));
-	relkey *keys = st_alloc_array(v->a, nn, sizeof(*keys));
-	size_t k = 0;
+	pairing *pg = arg;
+	relkey *keys = pg->keys;
 
-	/* types() collected relfields model by model, fields in order */
-	for (size_t i = 0; i < nm; i++) {
-		first[i] = k;
-		while (k < n && rf[k]->model == v->m->models[i])
-			k++;
-	}
-	first[nm] = n;
-	for (size_t i = 0; i < n; i++) {
-		const st_psl_rrel *r = rf[i]->rel;
+	for (size_t i = pg->first[from]; i < pg->first[to]; i++) {
+		const st_psl_rrel *r = pg->rf[i]->rel;
 
-		read_references(v, rf[i]);
+		read_references(v, pg->rf[i]);
 		keys[i].to = r->related->pos;
 		keys[i].name = r->name ? r->name : "";
 		keys[i].i = i;
 	}
-	for (size_t m = 0; m < nm; m++) {
-		size_t s = first[m], e = first[m + 1];
+	for (size_t m = from; m < to; m++) {
+		size_t s = pg->first[m], e = pg->first[m + 1];
 
 		if (e - s > 1)
 			qsort(keys + s, e - s, sizeof(*keys), cmp_relkey);
@@ -412,41 +420,56 @@ psl__relations_pair(psl__v *v)
 			bool start = p == s || cmp_relkey_name(&keys[p - 1],
 					keys[p].to, keys[p].name) != 0;
 
-			at[i] = p;
-			lead[i] = start ? i : lead[keys[p - 1].i];
-			len[lead[i]]++;
+			pg->at[i] = p;
+			pg->lead[i] = start ? i : pg->lead[keys[p - 1].i];
+			pg->len[pg->lead[i]]++;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		st_psl_rfield *f = rf[i];
-		const st_psl_rmodel *a = f->model, *b = f->rel->related;
-		const char *name = keys[at[i]].name;
-		size_t g = lead[i], p, bs, be;
+}
 
-		if (f->rel->back || len[g] != (a == b ? 2 : 1))
+/*
+ * Pairing, step 2 for models[from, to): each relation field finds its
+ * other side in the keys of step 1 (every model's, complete now) and sets
+ * its own back; the other side finds it the same way, the pairing being
+ * symmetric.  Then its kind, and on the side that holds the foreign key
+ * its actions and name.
+ */
+static void
+pair_fields(psl__v *v, size_t from, size_t to, void *arg)
+{
+	const pairing *pg = arg;
+	const relkey *keys = pg->keys;
+	size_t s = pg->first[from], e = pg->first[to];
+
+	for (size_t i = s; i < e; i++) {
+		st_psl_rfield *f = pg->rf[i];
+		const st_psl_rmodel *a = f->model, *b = f->rel->related;
+		const char *name = keys[pg->at[i]].name;
+		size_t g = pg->lead[i], p, bs, be;
+
+		if (pg->len[g] != (a == b ? 2 : 1))
 			continue;
 		if (a == b) {
 			/* the group's two keys are side by side */
-			pair(rf[g], rf[keys[at[g] + 1].i]);
+			size_t other = keys[pg->at[g] + 1].i;
+
+			f->rel->back = pg->rf[i == g ? other : g];
 			continue;
 		}
 		/* B's group for A and this name: paired when it is one field */
-		bs = first[b->pos];
-		be = first[b->pos + 1];
+		bs = pg->first[b->pos];
+		be = pg->first[b->pos + 1];
 		p = bs + lower_bound(keys + bs, be - bs, a->pos, name);
 		if (p < be && !cmp_relkey_name(&keys[p], a->pos, name) &&
-		    len[keys[p].i] == 1)
-			pair(f, rf[keys[p].i]);
+		    pg->len[keys[p].i] == 1)
+			f->rel->back = pg->rf[keys[p].i];
 	}
-	v->rel_first = first;
-	v->relgroup = lead;
-	v->relgroup_len = len;
-	for (size_t i = 0; i < n; i++)
-		classify(v, rf[i]);
+	for (size_t i = s; i < e; i++)
+		classify(v, pg->rf[i]);
 	/* the FK side of 1:n is the non-list side; of 1:1 the side with
 	 * fields/references */
-	for (size_t i = 0; i < n; i++) {
-		st_psl_rfield *f = rf[i];
+	for (size_t i = s; i < e; i++) {
+		st_psl_rfield *f = pg->rf[i];
 
 		if (f->rel->kind == ST_PSL_REL_MANY_TO_MANY)
 			f->rel->holds_fk = false;
@@ -455,6 +478,49 @@ psl__relations_pair(psl__v *v)
 			f->rel->holds_fk = true;
 		fk_details(v, f);
 	}
+}
+
+/*
+ * Pairs relation fields.  The fields of one model with the same related
+ * model and relation name form a group; a field of A pointing to B pairs
+ * with the field of B pointing to A that has the same name when both are
+ * alone in their groups, and the two fields of a self-relation group of
+ * two pair with each other.  Each model's relation fields are sorted by
+ * (related model, name), so groups are runs and the other side is found
+ * by binary search: no keys to build or hash, and no quadratic cost for
+ * a model with very many relations.
+ *
+ * On a big schema both steps run in parts (psl__par_models), each for a
+ * range of models, writing only the entries of its own relation fields;
+ * the second step needs every model's keys, hence two runs.  The only
+ * messages (unknown `references`, step 1) join in relfields order.
+ */
+void
+psl__relations_pair(psl__v *v)
+{
+	size_t n = v->relfields.len, nm = v->m->nmodels, nn = n ? n : 1;
+	pairing pg;
+	size_t k = 0;
+
+	pg.rf = (st_psl_rfield **)v->relfields.items;
+	pg.first = st_alloc_array(v->a, nm + 1, sizeof(*pg.first));
+	pg.lead = st_alloc_array(v->a, nn, sizeof(*pg.lead));
+	pg.len = st_alloc_array(v->a, nn, sizeof(*pg.len));
+	pg.at = st_alloc_array(v->a, nn, sizeof(*pg.at));
+	pg.keys = st_alloc_array(v->a, nn, sizeof(*pg.keys));
+	/* phase 2 collected relfields model by model, fields in order */
+	for (size_t i = 0; i < nm; i++) {
+		pg.first[i] = k;
+		while (k < n && pg.rf[k]->model == v->m->models[i])
+			k++;
+	}
+	pg.first[nm] = n;
+	psl__par_models(v, pair_keys, &pg);
+	psl__par_models(v, pair_fields, &pg);
+	v->rel_first = pg.first;
+	v->relgroup = pg.lead;
+	v->relgroup_len = pg.len;
+	m2m_tables(v);
 }
 
 /* ==== phase 5 checks ==== */
@@ -816,18 +882,14 @@ check_pair(psl__v *v, st_psl_rfield *f)
 	}
 }
 
-void
-psl__relations_check(psl__v *v)
+/* Phase 5 checks of the relation fields of models[from, to). */
+static void
+check_fields(psl__v *v, size_t from, size_t to, void *arg)
 {
-	for (size_t i = 0; i < v->relfields.len; i++)
-		/* the field's group: its model's fields with the same related
-		 * model and name, as paired; only a group of two or more can
-		 * be ambiguous (known without reading the field) */
-		if (v->relgroup_len[v->relgroup[i]] > 1 &&
-		    ambiguity(v, v->relfields.items[i], i))
-			return;
-	for (size_t i = 0; i < v->relfields.len; i++) {
-		st_psl_rfield *f = v->relfields.items[i];
+	const psl__v *all = arg;
+
+	for (size_t i = all->rel_first[from]; i < all->rel_first[to]; i++) {
+		st_psl_rfield *f = all->relfields.items[i];
 
 		if (f->rel->related->ignored && !f->ignored && !f->model->ignored)
 			psl__err(v, f->span, "Error parsing attribute \"@ignore\": "
@@ -846,4 +908,22 @@ psl__relations_check(psl__v *v)
 		}
 		check_pair(v, f);
 	}
+}
+
+void
+psl__relations_check(psl__v *v)
+{
+	psl__v all;
+
+	for (size_t i = 0; i < v->relfields.len; i++)
+		/* the field's group: its model's fields with the same related
+		 * model and name, as paired; only a group of two or more can
+		 * be ambiguous (known without reading the field) */
+		if (v->relgroup_len[v->relgroup[i]] > 1 &&
+		    ambiguity(v, v->relfields.items[i], i))
+			return;
+	/* the checks read the paired model and report only: in parts,
+	 * each reading relfields through a copy of v taken before */
+	all = *v;
+	psl__par_models(v, check_fields, &all);
 }

@@ -136,6 +136,18 @@ st_arena_new(st_arena *parent)
 	return a;
 }
 
+void
+st_arena_reserve(st_arena *a, size_t size)
+{
+	size_t want = BLOCK_MIN;
+
+	size += sizeof(struct block);
+	while (want < size && want < BLOCK_MAX)
+		want *= 2;
+	if (want > a->next_block)
+		a->next_block = want;
+}
+
 static void
 release(st_arena *a)
 {

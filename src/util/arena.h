@@ -33,6 +33,15 @@ void *st_alloc_slow(st_arena *a, size_t size);
 
 /* A new arena; freed with its parent when parent is not NULL. */
 st_arena *st_arena_new(st_arena *parent);
+/*
+ * Makes the next block the arena takes hold at least size bytes (up to
+ * the largest ordinary block, 32 MB).  For an arena that is known to grow
+ * big, such as a thread's part of a big schema: it then starts with one
+ * block of huge pages instead of a run of small doubling ones (each small
+ * block costs page faults of 4 KB each).  Only a hint: nothing changes
+ * for the memory already handed out.
+ */
+void st_arena_reserve(st_arena *a, size_t size);
 /* Frees the arena, its children, and runs its reset callbacks (LIFO). */
 void st_arena_free(st_arena *a);
 /* Runs callbacks and releases all memory, but keeps the arena usable. */

@@ -1,11 +1,13 @@
 /*
  * test_validate.c - the validator's resolved model (model.h): relations,
  * implicit many-to-many, indexes and their default names, native types,
- * defaults, datasource; diagnostics with Prisma's lines; the corpus.
- * The golden invalid-schema cases run in tests/e2e/test_validate.sh.
+ * defaults, datasource; diagnostics with Prisma's lines; the corpus;
+ * the same results on one thread and split into parts.  The golden
+ * invalid-schema cases run in tests/e2e/test_validate.sh.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -485,6 +487,333 @@ test_validate_corpus__all_valid(void **state)
 	assert_true(done > 0);
 }
 
+/* ==== one thread or several: the same result ====
+ *
+ * On a big schema st_psl_validate runs its model-by-model work in parts,
+ * one range of models per thread (validate.c "parts": phases 1 to 3,
+ * relation pairing and checks, constraint names), and joins them in
+ * model order.  These tests validate the same AST with STRATA_THREADS=1
+ * and with every schema forced to split (STRATA_THREADS=4
+ * STRATA_PAR_MIN=1, or the default minimum on a generated big schema)
+ * and compare the diagnostics, in the order they were reported (not
+ * sorted), and a dump of the whole resolved model, byte for byte.
+ */
+
+static void
+dump_rfield_list(st_strbuf *sb, const char *what, st_psl_rfield *const *fs,
+		 size_t n)
+{
+	st_strbuf_addf(sb, " %s=[", what);
+	for (size_t i = 0; i < n; i++)
+		st_strbuf_addf(sb, "%s%s.%s", i ? "," : "",
+			       fs[i] ? fs[i]->model->name : "?",
+			       fs[i] ? fs[i]->name : "?");
+	st_strbuf_adds(sb, "]");
+}
+
+static void
+dump_literal(st_strbuf *sb, const st_psl_literal *l)
+{
+	st_strbuf_addf(sb, "%d:", (int)l->kind);
+	st_strbuf_add(sb, l->text ? l->text : "", l->text ? l->len : 0);
+}
+
+static void
+dump_index(st_strbuf *sb, const st_psl_rindex *ix)
+{
+	st_strbuf_addf(sb, "  index kind=%d db=%s name=%s map=%s type=%d "
+		       "where=%s field_level=%d [", (int)ix->kind,
+		       ix->db_name ? ix->db_name : "-",
+		       ix->name ? ix->name : "-", ix->map ? ix->map : "-",
+		       (int)ix->type, ix->where ? ix->where : "-",
+		       ix->field_level);
+	for (size_t i = 0; i < ix->nfields; i++)
+		st_strbuf_addf(sb, "%s%s sort=%d ops=%s/%s", i ? ", " : "",
+			       ix->fields[i].field->name, (int)ix->fields[i].sort,
+			       ix->fields[i].ops ? ix->fields[i].ops : "-",
+			       ix->fields[i].ops_sql ? ix->fields[i].ops_sql
+						     : "-");
+	st_strbuf_adds(sb, "]\n");
+}
+
+/* Everything the validator resolves, as text. */
+static void
+dump_model(st_strbuf *sb, const st_psl_model *m)
+{
+	for (size_t i = 0; i < m->nenums; i++) {
+		const st_psl_renum *e = m->enums[i];
+
+		st_strbuf_addf(sb, "enum %s db=%s schema=%s:", e->name,
+			       e->db_name, e->schema ? e->schema : "-");
+		for (size_t j = 0; j < e->nvalues; j++)
+			st_strbuf_addf(sb, " %s=%s", e->values[j]->name,
+				       e->values[j]->db_name);
+		st_strbuf_adds(sb, "\n");
+	}
+	for (size_t i = 0; i < m->nmodels; i++) {
+		const st_psl_rmodel *rm = m->models[i];
+
+		st_strbuf_addf(sb, "model %s db=%s schema=%s view=%d ignored=%d "
+			       "pos=%zu\n", rm->name, rm->db_name,
+			       rm->schema ? rm->schema : "-", rm->is_view,
+			       rm->ignored, rm->pos);
+		for (size_t j = 0; j < rm->nfields; j++) {
+			const st_psl_rfield *f = rm->fields[j];
+			const st_psl_default *d = f->def;
+
+			assert_ptr_equal(st_psl_rmodel_field(rm, f->name), f);
+			st_strbuf_addf(sb, "  %s db=%s type=%d/%s arity=%d pos=%u "
+				       "id=%d unique=%d updated_at=%d ignored=%d "
+				       "unsupported=%s enum=%s native=%s",
+				       f->name, f->db_name, (int)f->type,
+				       f->type_name ? f->type_name : "-",
+				       (int)f->arity, f->pos, f->is_id,
+				       f->is_unique, f->updated_at, f->ignored,
+				       f->unsupported ? f->unsupported : "-",
+				       f->enum_ref ? f->enum_ref->name : "-",
+				       f->native ? f->native->sql_type : "-");
+			if (d) {
+				st_strbuf_addf(sb, " default=%d/%d/%d/%s/",
+					       (int)d->kind, d->version, d->length,
+					       d->expr ? d->expr : "-");
+				dump_literal(sb, &d->value);
+				for (size_t k = 0; k < d->nitems; k++) {
+					st_strbuf_adds(sb, ",");
+					dump_literal(sb, &d->items[k]);
+				}
+			}
+			if (f->rel) {
+				const st_psl_rrel *r = f->rel;
+
+				st_strbuf_addf(sb, " rel=%d name=%s/%d related=%s "
+					       "back=%s fk=%d del=%d/%d upd=%d/%d "
+					       "map=%s fk_name=%s m2m=%s",
+					       (int)r->kind, r->name ? r->name : "-",
+					       r->name_explicit, r->related->name,
+					       r->back ? r->back->name : "-",
+					       r->holds_fk, (int)r->on_delete,
+					       (int)r->eff_on_delete,
+					       (int)r->on_update,
+					       (int)r->eff_on_update,
+					       r->map ? r->map : "-",
+					       r->fk_name ? r->fk_name : "-",
+					       r->m2m ? r->m2m->table : "-");
+				dump_rfield_list(sb, "fields", r->fields,
+						 r->fields ? r->nfields : 0);
+				dump_rfield_list(sb, "references", r->references,
+						 r->references ? r->nreferences
+							       : 0);
+			}
+			st_strbuf_adds(sb, "\n");
+		}
+		if (rm->pk)
+			dump_index(sb, rm->pk);
+		for (size_t j = 0; j < rm->nindexes; j++)
+			dump_index(sb, rm->indexes[j]);
+	}
+	for (size_t i = 0; i < m->nm2m; i++) {
+		const st_psl_m2m *x = m->m2m[i];
+
+		st_strbuf_addf(sb, "m2m %s %s.%s %s.%s id=%s/%s schema=%s\n",
+			       x->table, x->model_a->name, x->field_a->name,
+			       x->model_b->name, x->field_b->name,
+			       x->id_a ? x->id_a->name : "-",
+			       x->id_b ? x->id_b->name : "-",
+			       x->schema ? x->schema : "-");
+	}
+}
+
+/* Validates ast in a context of its own with the environment given
+ * (NULL: unset), into *out: the result code, the diagnostics in the
+ * order reported, and the model's dump. */
+static void
+validate_with(const st_psl_schema *ast, const char *threads,
+	      const char *par_min, st_strbuf *out)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_psl_model *m;
+	int rc;
+
+	if (threads)
+		setenv("STRATA_THREADS", threads, 1);
+	else
+		unsetenv("STRATA_THREADS");
+	if (par_min)
+		setenv("STRATA_PAR_MIN", par_min, 1);
+	else
+		unsetenv("STRATA_PAR_MIN");
+	rc = st_psl_validate(cx, ast, &m);
+	unsetenv("STRATA_THREADS");
+	unsetenv("STRATA_PAR_MIN");
+	st_strbuf_addf(out, "rc %d: %s\n", rc, cx->err ? cx->err_msg.buf : "");
+	for (size_t i = 0; i < cx->diags.len; i++) {
+		const st_diag *d = cx->diags.items[i];
+
+		st_strbuf_addf(out, "[%s] ", d->code ? d->code : "-");
+		st_diag_render(out, d, false);
+	}
+	dump_model(out, m);
+	st_ctx_free(cx);
+}
+
+/* The sources' AST validated on one thread and split: the same. */
+static void
+assert_split_same(const char *name, const st_psl_schema *ast,
+		  const char *par_min)
+{
+	st_strbuf one = ST_STRBUF_INIT, split = ST_STRBUF_INIT;
+
+	validate_with(ast, "1", NULL, &one);
+	validate_with(ast, "4", par_min, &split);
+	if (strcmp(one.buf, split.buf) != 0) {
+		fprintf(stderr, "%s: one thread:\n%s\nsplit:\n%s\n", name,
+			one.buf, split.buf);
+		fail_msg("%s: validation differs when split", name);
+	}
+	st_strbuf_release(&one);
+	st_strbuf_release(&split);
+}
+
+/* Every invalid schema of the golden cases and every corpus schema. */
+static void
+test_validate_split__fixtures_and_corpus(void **state)
+{
+	const char *corpus = getenv("STRATA_CORPUS");
+	const char *fixtures = "tests/fixtures/validate";
+	st_ctx *lcx = st_ctx_new(NULL);
+	st_vec names, dirs;
+	size_t nschemas = 0;
+
+	if (!corpus)
+		corpus = "../shared/corpus";
+	st_vec_init(&dirs, lcx->arena);
+	if (st_path_is_dir(fixtures)) {
+		assert_int_equal(st_dir_list(lcx, fixtures, &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			const char *n = names.items[i];
+			size_t len = strlen(n);
+
+			if (len > 7 && !strcmp(n + len - 7, ".prisma"))
+				st_vec_push(&dirs, st_path_join(lcx->arena,
+								fixtures, n));
+		}
+	} else {
+		fprintf(stderr, "test_validate_split: no %s (run from the "
+			"source tree): golden cases skipped\n", fixtures);
+	}
+	if (st_path_is_dir(corpus)) {
+		assert_int_equal(st_dir_list(lcx, corpus, &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			char *dir = st_path_join(lcx->arena, corpus,
+						 names.items[i]);
+			char *path = st_path_join(lcx->arena, dir, "schema");
+
+			if (!st_path_is_dir(path))
+				path = st_path_join(lcx->arena, dir,
+						    "schema.prisma");
+			if (st_path_exists(path))
+				st_vec_push(&dirs, path);
+		}
+	} else {
+		fprintf(stderr, "test_validate_split: no corpus at %s (set "
+			"STRATA_CORPUS): corpus skipped\n", corpus);
+	}
+	for (size_t i = 0; i < dirs.len; i++) {
+		st_ctx *cx = st_ctx_new(NULL);
+		st_vec srcs;
+		st_psl_schema *ast;
+
+		/* unreadable fixtures (bad UTF-8 ...) are not the point */
+		if (st_psl_read_sources(cx, dirs.items[i], &srcs) < 0) {
+			st_ctx_free(cx);
+			continue;
+		}
+		/* syntax errors included: validate runs on such ASTs too */
+		st_psl_parse_schema(cx, (st_source **)srcs.items, srcs.len,
+				    &ast);
+		if (ast) {
+			assert_split_same(dirs.items[i], ast, "1");
+			nschemas++;
+		}
+		st_ctx_free(cx);
+	}
+	st_ctx_free(lcx);
+	if (nschemas == 0)
+		skip();
+}
+
+/*
+ * A generated schema of 1500 models, big enough to split with the
+ * validator's own minimum.  errors: 0 none, 1 only errors of phases 4
+ * and 5 (references, constraint names: these run on the joined parts),
+ * 2 errors of phases 1 to 3 too, spread over the models (and so over the
+ * parts).
+ */
+static void
+big_schema(st_strbuf *sb, int errors)
+{
+	st_strbuf_adds(sb, "datasource db {\n  provider = \"postgresql\"\n}\n"
+		       "enum Status {\n  A\n  B\n}\n");
+	for (int i = 1; i <= 1500; i++) {
+		bool e1 = errors >= 1, e2 = errors >= 2;
+
+		st_strbuf_addf(sb, "model M%d {\n"
+			       "  id     Int      @id @default(autoincrement())\n"
+			       "  name   String   @db.VarChar(%d)\n"
+			       "  slug   String   @unique\n"
+			       "  status Status   @default(%s)\n"
+			       "  at     DateTime @default(now())\n",
+			       i, 10 + i % 7, e2 && i % 97 == 5 ? "C" : "A");
+		if (e2 && i % 113 == 7)
+			st_strbuf_adds(sb, "  bad    Strin\n");
+		if (e2 && i % 131 == 9)
+			st_strbuf_adds(sb, "  name   Int\n");
+		if (e1 && i % 157 == 11)
+			st_strbuf_adds(sb, "  n      Int @db.Text\n");
+		if (e2 && i % 173 == 13)
+			st_strbuf_adds(sb, "  k      Int @unknown\n");
+		if (i > 1)
+			st_strbuf_addf(sb, "  parentId Int?\n"
+				       "  parent M%d? @relation(\"R%d\", "
+				       "fields: [parentId], references: [%s])\n",
+				       i - 1, i, e1 && i % 149 == 3 ? "nope" : "id");
+		if (i < 1500)
+			st_strbuf_addf(sb, "  children M%d[] @relation(\"R%d\")\n",
+				       i + 1, i + 1);
+		/* implicit many-to-many relations, and one self-relation */
+		if (i % 50 == 0)
+			st_strbuf_addf(sb, "  tags M%d[]\n", i - 1);
+		if (i % 50 == 49)
+			st_strbuf_addf(sb, "  tagged M%d[]\n", i + 1);
+		if (i % 400 == 1)
+			st_strbuf_adds(sb, "  followers M1[] @relation(\"F\")\n"
+				       "  following M1[] @relation(\"F\")\n");
+		st_strbuf_addf(sb, "  @@index([name, at]%s)\n}\n",
+			       e1 && i % 191 == 17 ? ", map: \"M1_name_at_idx\""
+						   : "");
+	}
+}
+
+static void
+test_validate_split__big_schema(void **state)
+{
+	for (int errors = 0; errors <= 2; errors++) {
+		st_ctx *cx = st_ctx_new(NULL);
+		st_strbuf sb;
+		st_source *src;
+		st_psl_schema *ast = NULL;
+
+		st_strbuf_init_arena(&sb, cx->arena);
+		big_schema(&sb, errors);
+		src = st_source_new(cx, "big.prisma", sb.buf, sb.len);
+		assert_int_equal(st_psl_parse_schema(cx, &src, 1, &ast), 0);
+		/* with the default minimum the schema's size decides */
+		assert_split_same("big.prisma", ast, NULL);
+		assert_split_same("big.prisma (STRATA_PAR_MIN=1)", ast, "1");
+		st_ctx_free(cx);
+	}
+}
+
 int
 main(void)
 {
@@ -499,6 +828,8 @@ main(void)
 		cmocka_unit_test(test_validate_errors__all_reported_on_prisma_lines),
 		cmocka_unit_test(test_validate_errors__late_checks_together),
 		cmocka_unit_test(test_validate_corpus__all_valid),
+		cmocka_unit_test(test_validate_split__fixtures_and_corpus),
+		cmocka_unit_test(test_validate_split__big_schema),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
