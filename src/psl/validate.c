@@ -1302,9 +1302,13 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 {
 	psl__v v = { 0 };
 	field_slab slab;
-	st_psl_model *m = st_alloc(cx->arena, sizeof(*m));
+	st_psl_model *m;
 	size_t nsyntax = 0;
 
+	/* ~4 KB per block validated: on a big schema the arena's next
+	 * block is then one of huge pages, not a run of small ones */
+	st_arena_reserve(cx->arena, ast->nblocks * 4096);
+	m = st_alloc(cx->arena, sizeof(*m));
 	m->ast = ast;
 	st_map_init(&m->model_map, cx->arena);
 	st_map_init(&m->enum_map, cx->arena);

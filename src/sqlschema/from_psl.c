@@ -4,6 +4,20 @@
  * enums, one table per model (columns in field order, primary key,
  * indexes in Prisma's order), foreign keys in relation order, then the
  * implicit many-to-many join tables, then extensions.
+ *
+ * A big schema is built in parts, on threads (util/par.h): the models are
+ * cut into contiguous ranges, and each part pushes the tables of its
+ * range (columns, primary key, indexes) into a schema of its own, in an
+ * arena of its own (part 0 straight into the real schema).  The join
+ * appends the parts' tables in model order.  Then, in a second run, each
+ * part moves its index ids on by the previous parts' count (ids are the
+ * global push order) and pushes the foreign keys of its range, which
+ * reference tables of any part; their ids follow the previous parts'
+ * too, each part's count known from the first run.  The join tables and
+ * the extensions come last, on this thread.  The result is the schema one
+ * pass builds, ids included.  (The foreign keys are made after all the
+ * tables, as in one pass, so that they lie together in memory: the
+ * renderer reads them one after another.)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +26,7 @@
 
 #include "psl/model.h"
 #include "sqlschema/from_psl.h"
+#include "util/par.h"
 
 /*
  * Relations and indexes name their models and fields by pointer, so the
@@ -34,7 +49,9 @@ typedef struct calc {
 	st_column ***columns;     /* by model index, then field pos */
 	/* relation fields that hold a foreign key, in model and field
 	 * order: noted by push_model so that the foreign key pass does not
-	 * read every field of the schema a second time */
+	 * read every field of the schema a second time.  Each gets its
+	 * foreign key: the related model is one of pm's (the validator
+	 * resolved it) and not a view. */
 	st_vec fk_fields;
 } calc;
 
@@ -497,8 +514,10 @@ push_index(calc *c, const st_psl_rmodel *m, st_table *t, st_column **cols,
 	st_index_presize(c->s, ix, ri->nfields);
 	for (size_t i = 0; i < ri->nfields; i++) {
 		const st_psl_index_field *f = &ri->fields[i];
+		/* the validator resolves index fields in m itself; another
+		 * model's columns may be a part still being built */
 		st_column *col = f->field->model == m ? cols[f->field->pos] :
-				 column_of(c, f->field);
+				 NULL;
 		st_index_col *ic;
 
 		if (!col)
@@ -682,6 +701,131 @@ push_m2m(calc *c, const st_psl_m2m *mm)
 	}
 }
 
+/* ==== the model tables, in parts ==== */
+
+/* Models per part: schemas of a few hundred models (civitai: 300) are
+ * built sooner on one thread. */
+#define MODELS_PER_PART 500
+
+typedef struct part {
+	calc c;                   /* this part's context and schema */
+	st_schema s;              /* parts 1..: their own tables, ids from 0 */
+	size_t lo, hi;            /* models [lo, hi) */
+	int index_base;           /* global id of the part's first index */
+	bool fks;                 /* push the foreign keys (not relationMode
+				   * "prisma") */
+} part;
+
+/*
+ * The memory a part of n models is likely to take, as a hint for its
+ * arena: some 2 KB a table (10 columns, 3 indexes, a foreign key), and at
+ * least 4 MB, the smallest block the arena maps with huge pages (without
+ * them a part of 600 models takes some 300 page faults of 4 KB; only the
+ * pages touched count).
+ */
+static size_t
+part_bytes(size_t n)
+{
+	size_t least = (size_t)4 << 20;
+
+	return n * 2048 > least ? n * 2048 : least;
+}
+
+static void
+part_tables(void *arg)
+{
+	part *p = arg;
+
+	for (size_t i = p->lo; i < p->hi; i++) {
+		if (!p->c.pm->models[i]->is_view)
+			push_model(&p->c, i);
+	}
+}
+
+/* The index ids in the global push order, then the foreign keys of the
+ * part's models, in Prisma's relation order (model, then field); every
+ * table exists now. */
+static void
+part_fks(void *arg)
+{
+	part *p = arg;
+
+	if (p->index_base) {
+		for (size_t i = 0; i < p->s.tables.len; i++) {
+			st_table *t = p->s.tables.items[i];
+
+			if (t->pk)
+				t->pk->id += p->index_base;
+			for (size_t j = 0; j < t->indexes.len; j++) {
+				st_index *ix = t->indexes.items[j];
+
+				ix->id += p->index_base;
+			}
+		}
+	}
+	if (p->fks) {
+		for (size_t i = 0; i < p->c.fk_fields.len; i++)
+			push_inline_relation(&p->c, p->c.fk_fields.items[i]);
+	}
+}
+
+/*
+ * The tables of all models (not views), then their foreign keys.  Part 0
+ * is c itself (its schema, context and arena); the others get a context
+ * and a schema of their own, made here before the threads start, and
+ * share only what they read: the resolved model, c's model slots and
+ * namespaces, and the tables[] / columns[] arrays, where each part writes
+ * the entries of its own models (and reads the others' after the join).
+ */
+static void
+push_models(calc *c)
+{
+	const st_psl_datasource *ds = c->pm->datasource;
+	size_t n = c->pm->nmodels;
+	unsigned np = st_par_parts(n, MODELS_PER_PART);
+	part parts[ST_PAR_MAX];
+	int fk_base;
+
+	for (unsigned k = 0; k < np; k++) {
+		part *p = &parts[k];
+
+		memset(p, 0, sizeof(*p));
+		p->c = *c;
+		p->lo = n * k / np;
+		p->hi = n * (k + 1) / np;
+		p->fks = !ds || !ds->relation_mode_prisma;
+		if (k == 0)
+			continue;
+		p->c.cx = st_ctx_new(c->cx->arena);
+		st_arena_reserve(p->c.cx->arena, part_bytes(p->hi - p->lo));
+		p->c.s = &p->s;
+		p->s.cx = p->c.cx;
+		p->s.namespaces = c->s->namespaces;   /* read only */
+		p->s.multi_schema = c->s->multi_schema;
+		st_vec_init(&p->s.tables, p->c.cx->arena);
+		st_vec_init(&p->c.fk_fields, p->c.cx->arena);
+	}
+	st_par_run(np, part_tables, parts, sizeof(parts[0]));
+
+	/* join: the tables in model order; each part's index and foreign
+	 * key ids go on from the previous part's */
+	fk_base = parts[0].fks ? (int)parts[0].c.fk_fields.len : 0;
+	for (unsigned k = 1; k < np; k++) {
+		part *p = &parts[k];
+
+		for (size_t i = 0; i < p->s.tables.len; i++)
+			st_vec_push(&c->s->tables, p->s.tables.items[i]);
+		p->index_base = c->s->next_index_id;
+		c->s->next_index_id += p->s.next_index_id;
+		p->s.next_fk_id = fk_base;
+		if (p->fks)
+			fk_base += (int)p->c.fk_fields.len;
+	}
+	st_par_run(np, part_fks, parts, sizeof(parts[0]));
+	if (np > 1)
+		c->s->next_fk_id = parts[np - 1].s.next_fk_id;
+}
+
 typedef struct m2m_key {
 	const st_psl_m2m *mm;
 	size_t model_index, field_pos;
@@ -724,17 +868,8 @@ st_schema_from_psl(st_ctx *cx, const st_psl_model *pm, st_schema **out)
 			st_vec_push(&se->values, (void *)e->values[j]->db_name);
 	}
 
-	/* model tables */
-	for (size_t i = 0; i < pm->nmodels; i++) {
-		if (!pm->models[i]->is_view)
-			push_model(&c, i);
-	}
-
-	/* foreign keys, in Prisma's relation order */
-	if (!ds || !ds->relation_mode_prisma) {
-		for (size_t i = 0; i < c.fk_fields.len; i++)
-			push_inline_relation(&c, c.fk_fields.items[i]);
-	}
+	/* model tables and their foreign keys, in parts */
+	push_models(&c);
 
 	/* implicit many-to-many join tables */
 	if (pm->nm2m) {

@@ -10,12 +10,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "psl/model.h"
 #include "psl/psl.h"
 #include "sqlschema/from_psl.h"
 #include "sqlschema/steps.h"
+#include "util/fs.h"
+#include "util/par.h"
 
 static st_ctx *cx;
 
@@ -419,6 +422,177 @@ test_sqlschema_from_psl__implicit_m2m_and_names(void **state)
 	assert_int_equal(((st_fk *)j->fks.items[1])->on_delete, ST_FK_CASCADE);
 }
 
+/* ==== built and rendered in parts = in one pass ==== */
+
+/* The threads' environment (util/par.h): one part, or as many as can be
+ * (a part per model, per step, up to 4). */
+static void
+par_env(bool split)
+{
+	setenv("STRATA_THREADS", split ? "4" : "1", 1);
+	if (split)
+		setenv("STRATA_PAR_MIN", "1", 1);
+	else
+		unsetenv("STRATA_PAR_MIN");
+}
+
+/* The schema of a file or folder, or NULL when it does not validate. */
+static st_schema *
+load(st_ctx *lcx, const char *path)
+{
+	st_vec srcs;
+	st_psl_schema *ast;
+	st_psl_model *pm;
+	st_schema *s;
+
+	if (!path)
+		return st_schema_empty(lcx);
+	if (st_psl_read_sources(lcx, path, &srcs) < 0 ||
+	    st_psl_parse_schema(lcx, (st_source **)srcs.items, srcs.len,
+				&ast) < 0 ||
+	    st_psl_validate(lcx, ast, &pm) < 0 ||
+	    st_schema_from_psl(lcx, pm, &s) < 0)
+		return NULL;
+	return s;
+}
+
+/* What the script does not show of a schema: ids and positions. */
+static void
+dump_ids(st_strbuf *sb, const st_schema *s)
+{
+	for (size_t i = 0; i < s->tables.len; i++) {
+		const st_table *t = s->tables.items[i];
+
+		st_strbuf_addf(sb, "table %d %s pk %d:", t->id, t->name,
+			       t->pk ? t->pk->id : -1);
+		for (size_t j = 0; j < t->columns.len; j++)
+			st_strbuf_addf(sb, " %d",
+				       ((st_column *)t->columns.items[j])->pos);
+		for (size_t j = 0; j < t->indexes.len; j++)
+			st_strbuf_addf(sb, " i%d",
+				       ((st_index *)t->indexes.items[j])->id);
+		for (size_t j = 0; j < t->fks.len; j++)
+			st_strbuf_addf(sb, " f%d", ((st_fk *)t->fks.items[j])->id);
+		st_strbuf_addch(sb, '\n');
+	}
+	st_strbuf_addf(sb, "next %d %d\n", s->next_index_id, s->next_fk_id);
+}
+
+/*
+ * The script from a to b (NULL: the empty schema) and both schemas' ids,
+ * into out; false when a schema does not validate.
+ */
+static bool
+diff_text(st_strbuf *out, const char *a, const char *b, bool split)
+{
+	st_ctx *lcx = st_ctx_new(NULL);
+	st_schema *from, *to;
+	st_diff_result *m;
+	bool ok = false;
+
+	par_env(split);
+	if (split)
+		assert_int_equal(st_par_parts(2, 1000), 2);
+	from = load(lcx, a);
+	to = from ? load(lcx, b) : NULL;
+	if (to) {
+		assert_int_equal(st_diff(lcx, from, to, &m), 0);
+		st_render_script(lcx, out, m);
+		dump_ids(out, from);
+		dump_ids(out, to);
+		ok = true;
+	}
+	st_ctx_free(lcx);
+	return ok;
+}
+
+/* Returns 1 when the pair was compared, 0 when a side does not validate. */
+static int
+assert_split_same(const char *a, const char *b)
+{
+	st_strbuf one = ST_STRBUF_INIT, split = ST_STRBUF_INIT;
+	bool ok1 = diff_text(&one, a, b, false);
+	bool ok2 = diff_text(&split, a, b, true);
+
+	assert_int_equal(ok1, ok2);
+	if (strcmp(one.buf, split.buf)) {
+		size_t at = 0;
+
+		while (one.buf[at] == split.buf[at])
+			at++;
+		print_error("%s -> %s: one pass and parts differ at byte %zu:\n"
+			    "%.200s\n--- parts:\n%.200s\n", a ? a : "(empty)", b,
+			    at, one.buf + at, split.buf + at);
+		fail();
+	}
+	st_strbuf_release(&one);
+	st_strbuf_release(&split);
+	return ok1;
+}
+
+/*
+ * Every corpus schema from empty and from the previous one, every
+ * diff-pairs case both ways: the same SQL (and ids) with each stage in
+ * as many parts as can be as on one thread.
+ */
+static void
+test_sqlschema_split__corpus_and_pairs(void **state)
+{
+	const char *corpus = getenv("STRATA_CORPUS");
+	const char *pairs = "tests/fixtures/diff-pairs";
+	st_ctx *lcx = st_ctx_new(NULL);
+	const char *prev = NULL;
+	st_vec names;
+	int n = 0;
+
+	if (!corpus)
+		corpus = "../shared/corpus";
+	if (st_path_is_dir(corpus)) {
+		assert_int_equal(st_dir_list(lcx, corpus, &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			char *dir = st_path_join(lcx->arena, corpus,
+						 names.items[i]);
+			char *path = st_path_join(lcx->arena, dir, "schema");
+
+			if (!st_path_is_dir(path))
+				path = st_path_join(lcx->arena, dir,
+						    "schema.prisma");
+			if (!st_path_exists(path))
+				continue;
+			n += assert_split_same(NULL, path);
+			if (prev)
+				n += assert_split_same(prev, path);
+			prev = path;
+		}
+	} else {
+		print_message("no corpus at %s (set STRATA_CORPUS): corpus "
+			      "skipped\n", corpus);
+	}
+	if (st_path_is_dir(pairs)) {
+		assert_int_equal(st_dir_list(lcx, pairs, &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			char *dir = st_path_join(lcx->arena, pairs,
+						 names.items[i]);
+			char *a = st_path_join(lcx->arena, dir, "a.prisma");
+			char *b = st_path_join(lcx->arena, dir, "b.prisma");
+
+			if (!st_path_exists(a) || !st_path_exists(b))
+				continue;
+			n += assert_split_same(a, b);
+			n += assert_split_same(b, a);
+		}
+	} else {
+		print_message("no %s (run from the source tree): pairs "
+			      "skipped\n", pairs);
+	}
+	unsetenv("STRATA_THREADS");
+	unsetenv("STRATA_PAR_MIN");
+	st_ctx_free(lcx);
+	print_message("%d scripts the same in parts\n", n);
+	if (n == 0)
+		skip();
+}
+
 int
 main(void)
 {
@@ -433,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_sqlschema_destructive__warnings_like_migrate_dev),
 		cmocka_unit_test(test_sqlschema_destructive__empty_tables_are_safe),
 		cmocka_unit_test(test_sqlschema_from_psl__implicit_m2m_and_names),
+		cmocka_unit_test(test_sqlschema_split__corpus_and_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
