@@ -163,6 +163,80 @@ test_util_par__more_parts_than_threads(void **state)
 	clear_env();
 }
 
+/* A part that runs parts of its own: they run in that part's thread. */
+typedef struct outer {
+	int inner_runs[3];
+	pthread_t thread;
+	bool inner_same_thread;
+} outer;
+
+static void
+inner_work(void *arg)
+{
+	int *runs = arg;
+
+	(*runs)++;
+}
+
+static void
+outer_work(void *arg)
+{
+	outer *o = arg;
+
+	o->thread = pthread_self();
+	st_par_run(3, inner_work, o->inner_runs, sizeof(o->inner_runs[0]));
+	o->inner_same_thread = true;
+}
+
+static void
+test_util_par__nested(void **state)
+{
+	outer o[6];
+
+	(void)state;
+	setenv("STRATA_THREADS", "3", 1);
+	memset(o, 0, sizeof(o));
+	for (int round = 0; round < 50; round++) {
+		st_par_run(6, outer_work, o, sizeof(o[0]));
+		for (int i = 0; i < 6; i++) {
+			assert_true(o[i].inner_same_thread);
+			for (int k = 0; k < 3; k++)
+				assert_int_equal(o[i].inner_runs[k], round + 1);
+		}
+	}
+	clear_env();
+}
+
+/* Many short jobs in a row on the kept workers: each part once, every
+ * time (a worker arriving late to a job must not run it twice or run a
+ * stale one). */
+static void
+add_one(void *arg)
+{
+	atomic_int *x = arg;
+
+	atomic_fetch_add(x, 1);
+}
+
+static void
+test_util_par__many_jobs(void **state)
+{
+	atomic_int cells[16];
+
+	(void)state;
+	setenv("STRATA_THREADS", "4", 1);
+	for (int i = 0; i < 16; i++)
+		atomic_init(&cells[i], 0);
+	for (int round = 1; round <= 2000; round++) {
+		unsigned n = 1 + (unsigned)round % 16;
+
+		st_par_run(n, add_one, cells, sizeof(cells[0]));
+		for (unsigned i = 0; i < n; i++)
+			assert_int_equal(atomic_exchange(&cells[i], 0), 1);
+	}
+	clear_env();
+}
+
 static void
 test_util_par__one_part_stays_here(void **state)
 {
@@ -187,6 +261,8 @@ main(void)
 		cmocka_unit_test(test_util_par__parts),
 		cmocka_unit_test(test_util_par__run),
 		cmocka_unit_test(test_util_par__more_parts_than_threads),
+		cmocka_unit_test(test_util_par__nested),
+		cmocka_unit_test(test_util_par__many_jobs),
 		cmocka_unit_test(test_util_par__one_part_stays_here),
 	};
 
