@@ -922,8 +922,12 @@ st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m)
 		p->any = false;
 		if (k == 0)
 			continue;
-		/* made here: making a child arena changes its parent */
+		/* made here: making a child arena changes its parent; the
+		 * part's text in its arena too, which then starts with a block
+		 * of huge pages rather than heap memory of 4 KB pages */
 		p->r.cx = st_ctx_new(cx->arena);
+		st_arena_reserve(p->r.cx->arena, (p->hi - p->lo) * STEP_BYTES * 2);
+		st_strbuf_init_arena(&p->buf, p->r.cx->arena);
 		p->r.script = &p->buf;
 	}
 	st_strbuf_grow(sb, n * STEP_BYTES);
@@ -939,7 +943,6 @@ st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m)
 	for (unsigned k = 1; k < np; k++) {
 		rpart *p = &parts[k];
 
-		st_ctx_free(p->r.cx);
 		p->blank = any && p->any;
 		any = any || p->any;
 		at[k] = total;
@@ -952,6 +955,9 @@ st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m)
 		st_par_run(np - 1, place_part, parts + 1, sizeof(parts[0]));
 		st_strbuf_setlen(sb, total);
 	}
+	/* the parts' text lives in their arenas: freed once copied */
+	for (unsigned k = 1; k < np; k++)
+		st_ctx_free(parts[k].r.cx);
 	if (!any)
 		st_strbuf_adds(sb, "-- This is an empty migration.\n");
 }

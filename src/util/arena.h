@@ -38,8 +38,9 @@ st_arena *st_arena_new(st_arena *parent);
  * the largest ordinary block, 32 MB).  For an arena that is known to grow
  * big, such as a thread's part of a big schema: it then starts with one
  * block of huge pages instead of a run of small doubling ones (each small
- * block costs page faults of 4 KB each).  Only a hint: nothing changes
- * for the memory already handed out.
+ * block costs page faults of 4 KB each); from 256 KB up the block is at
+ * least 4 MB, the size that gets huge pages.  Only a hint: nothing
+ * changes for the memory already handed out.
  */
 void st_arena_reserve(st_arena *a, size_t size);
 /* Frees the arena, its children, and runs its reset callbacks (LIFO). */

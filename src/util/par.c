@@ -83,7 +83,9 @@ st_par_parts(size_t n, size_t min)
  * under the mutex when it joins, so it never sees half of one.  A part
  * may itself call st_par_run: that runs on its own thread, in order.
  */
+#ifndef SPIN_NS
 #define SPIN_NS (5 * 1000 * 1000L)
+#endif
 
 typedef struct job {
 	void (*fn)(void *);
