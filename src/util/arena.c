@@ -142,10 +142,11 @@ st_arena_reserve(st_arena *a, size_t size)
 	size_t want = BLOCK_MIN;
 
 	size += sizeof(struct block);
-	/* from BIG_BLOCK up: at least the size that gets huge pages (a
-	 * huge page costs one fault, and clearing 2 MB takes about as long
-	 * as a hundred 4 KB faults) */
-	if (size >= BIG_BLOCK && size < 2 * HUGE_PAGE)
+	/* from 1 MB up: at least the size that gets huge pages (a huge
+	 * page costs one fault, and clearing 2 MB takes about as long as a
+	 * few hundred 4 KB faults; below 1 MB, most of the one huge page
+	 * would be cleared for nothing) */
+	if (size >= HUGE_PAGE / 2 && size < 2 * HUGE_PAGE)
 		size = 2 * HUGE_PAGE;
 	while (want < size && want < BLOCK_MAX)
 		want *= 2;

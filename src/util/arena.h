@@ -38,7 +38,7 @@ st_arena *st_arena_new(st_arena *parent);
  * the largest ordinary block, 32 MB).  For an arena that is known to grow
  * big, such as a thread's part of a big schema: it then starts with one
  * block of huge pages instead of a run of small doubling ones (each small
- * block costs page faults of 4 KB each); from 256 KB up the block is at
+ * block costs page faults of 4 KB each); from 1 MB up the block is at
  * least 4 MB, the size that gets huge pages.  Only a hint: nothing
  * changes for the memory already handed out.
  */

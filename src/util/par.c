@@ -71,7 +71,7 @@ st_par_parts(size_t n, size_t min)
  * (parser, validator phases, SQL schema, renderer), and a thread made
  * per section, on a virtual machine, often starts a millisecond or more
  * after it is asked for, while the section itself lasts 2 to 10 ms.
- * Between sections a worker spins for SPIN_NS on the job number (so its
+ * Between sections a worker spins for SPIN_NS (5 ms) on the job number (so its
  * CPU stays awake and the next section starts at once), then sleeps on
  * the condition variable.  The process never waits for them: exit()
  * ends them wherever they are.
@@ -83,9 +83,7 @@ st_par_parts(size_t n, size_t min)
  * under the mutex when it joins, so it never sees half of one.  A part
  * may itself call st_par_run: that runs on its own thread, in order.
  */
-#ifndef SPIN_NS
 #define SPIN_NS (5 * 1000 * 1000L)
-#endif
 
 typedef struct job {
 	void (*fn)(void *);
