@@ -8,7 +8,9 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* The value of environment variable name as a count, or def when it is
@@ -26,16 +28,151 @@ env_count(const char *name, size_t def)
 	return *end ? def : (size_t)v;
 }
 
+/*
+ * CPUs a cgroup quota allows, rounded up, or 0 for no quota: cgroup v2's
+ * cpu.max ("QUOTA PERIOD" or "max PERIOD") or v1's cpu.cfs_quota_us and
+ * cpu.cfs_period_us, for the process's own cgroup and its ancestors (a
+ * container started with --cpus=1 sees every CPU of the host in its
+ * affinity mask, but its threads get one CPU's time: two threads, one of
+ * them spinning, would only slow it down).
+ */
+static long
+read_long(const char *path, char *rest, size_t restlen)
+{
+	FILE *f = fopen(path, "re");
+	char buf[128];
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f)) {
+		char *end;
+
+		if (strncmp(buf, "max", 3) == 0) {
+			v = 0;
+			end = buf + 3;
+		} else {
+			v = strtol(buf, &end, 10);
+			if (end == buf)
+				v = -1;
+		}
+		if (rest)
+			snprintf(rest, restlen, "%s", end);
+	}
+	fclose(f);
+	return v;
+}
+
+static unsigned
+quota_in(const char *dir, bool v2)
+{
+	char path[4096], rest[128];
+	long quota, period;
+
+	if (v2) {
+		snprintf(path, sizeof(path), "%s/cpu.max", dir);
+		quota = read_long(path, rest, sizeof(rest));
+		period = strtol(rest, NULL, 10);
+	} else {
+		snprintf(path, sizeof(path), "%s/cpu.cfs_quota_us", dir);
+		quota = read_long(path, NULL, 0);
+		snprintf(path, sizeof(path), "%s/cpu.cfs_period_us", dir);
+		period = read_long(path, NULL, 0);
+	}
+	if (quota <= 0 || period <= 0)
+		return 0;
+	return (unsigned)((quota + period - 1) / period);
+}
+
+static unsigned
+cgroup_cpus(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+	unsigned best = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *ctrl = strchr(line, ':'), *cg, dir[4096];
+		bool v2;
+		size_t base;
+
+		if (!ctrl || !(cg = strchr(ctrl + 1, ':')))
+			continue;
+		*cg++ = '\0';
+		cg[strcspn(cg, "\n")] = '\0';
+		ctrl++;
+		v2 = *ctrl == '\0';
+		if (!v2) {
+			/* "cpu" or "cpu,cpuacct", not "cpuset"/"cpuacct" alone */
+			char *t, *save = NULL;
+			bool cpu = false;
+
+			for (t = strtok_r(ctrl, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save))
+				cpu |= strcmp(t, "cpu") == 0;
+			if (!cpu)
+				continue;
+		}
+		base = (size_t)snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s",
+					v2 ? "" : "/cpu");
+		if (base >= sizeof(dir))
+			continue;
+		/* the cgroup, then each ancestor up to the mount's root */
+		for (;;) {
+			unsigned q;
+			char *slash;
+
+			snprintf(dir + base, sizeof(dir) - base, "%s",
+				 strcmp(cg, "/") == 0 ? "" : cg);
+			q = quota_in(dir, v2);
+			if (q && (!best || q < best))
+				best = q;
+			slash = strrchr(cg, '/');
+			if (!slash || slash == cg)
+				break;
+			*slash = '\0';
+		}
+		if (v2) {
+			unsigned q;
+
+			/* /sys/fs/cgroup itself (a namespaced container) */
+			dir[base] = '\0';
+			q = quota_in(dir, true);
+			if (q && (!best || q < best))
+				best = q;
+		}
+	}
+	fclose(f);
+	return best;
+}
+
+static unsigned ncpus;
+static pthread_once_t ncpus_once = PTHREAD_ONCE_INIT;
+
+static void
+count_cpus(void)
+{
+	cpu_set_t set;
+	int n = 1;
+	unsigned quota;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	if (n < 1)
+		n = 1;
+	quota = cgroup_cpus();
+	ncpus = quota && quota < (unsigned)n ? quota : (unsigned)n;
+}
+
+/* CPUs this process may use: its affinity mask, capped by a cgroup CPU
+ * quota; counted once. */
 static unsigned
 cpus(void)
 {
-	cpu_set_t set;
-	int n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return 1;
-	n = CPU_COUNT(&set);
-	return n > 0 ? (unsigned)n : 1;
+	pthread_once(&ncpus_once, count_cpus);
+	return ncpus;
 }
 
 unsigned
@@ -51,18 +188,21 @@ st_par_threads(void)
 unsigned
 st_par_parts(size_t n, size_t min)
 {
-	unsigned threads = st_par_threads();
+	unsigned threads;
 	size_t parts;
 
-	if (threads < 2)
-		return 1;
 	min = env_count("STRATA_PAR_MIN", min);
 	if (min == 0)
 		min = 1;
 	parts = n / min;
+	if (parts < 2)
+		return 1;       /* small: no need to count CPUs */
+	threads = st_par_threads();
+	if (threads < 2)
+		return 1;
 	if (parts > (size_t)threads * ST_PAR_PER_THREAD)
 		parts = (size_t)threads * ST_PAR_PER_THREAD;
-	return parts ? (unsigned)parts : 1;
+	return (unsigned)parts;
 }
 
 /*

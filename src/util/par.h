@@ -19,8 +19,9 @@
  * making a child arena changes its parent), reports diagnostics on a
  * st_ctx of its own, and only reads what the parts share.
  *
- * Threads: one per CPU the process may run on (sched_getaffinity), at most
- * ST_PAR_THREADS.  Parts: ST_PAR_PER_THREAD per thread, and only as many as
+ * Threads: one per CPU the process may run on (sched_getaffinity, capped
+ * by a cgroup v1 or v2 CPU quota: a container limited to one CPU gets one
+ * thread), at most ST_PAR_THREADS.  Parts: ST_PAR_PER_THREAD per thread, and only as many as
  * leave each part at least `min` units of work (a thread costs some 30
  * microseconds; a small schema is done sooner on one).  There are more
  * parts than threads because the threads take the parts in turn, each the
