@@ -211,9 +211,9 @@ st_par_parts(size_t n, size_t min)
  * (parser, validator phases, SQL schema, renderer), and a thread made
  * per section, on a virtual machine, often starts a millisecond or more
  * after it is asked for, while the section itself lasts 2 to 10 ms.
- * Between sections a worker spins for SPIN_NS (5 ms) on the job number (so its
- * CPU stays awake and the next section starts at once), then sleeps on
- * the condition variable.  The process never waits for them: exit()
+ * Between sections a worker spins for SPIN_NS (5 ms) on the job number
+ * (so its CPU stays awake and the next section starts at once), then
+ * sleeps on the condition variable.  The process never waits for them: exit()
  * ends them wherever they are.
  *
  * One job at a time: st_par_run posts it under the mutex (fn, args, the

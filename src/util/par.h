@@ -21,9 +21,10 @@
  *
  * Threads: one per CPU the process may run on (sched_getaffinity, capped
  * by a cgroup v1 or v2 CPU quota: a container limited to one CPU gets one
- * thread), at most ST_PAR_THREADS.  Parts: ST_PAR_PER_THREAD per thread, and only as many as
- * leave each part at least `min` units of work (a thread costs some 30
- * microseconds; a small schema is done sooner on one).  There are more
+ * thread), at most ST_PAR_THREADS.  Parts: ST_PAR_PER_THREAD per thread,
+ * and only as many as leave each part at least `min` units of work (a
+ * section on threads costs some tens of microseconds; a small schema is
+ * done sooner on one).  There are more
  * parts than threads because the threads take the parts in turn, each the
  * next one not yet taken: on a busy machine, where one thread may wait
  * for a CPU while the other runs, the running one goes on with the rest
