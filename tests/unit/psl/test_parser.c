@@ -20,6 +20,8 @@
 #include "psl/psl.h"
 #include "util/fs.h"
 
+#include "unit/split_env.h"
+
 /* ==== helpers ==== */
 
 static st_psl_file *
@@ -785,17 +787,9 @@ parse_with(const char *text, size_t len, const char *threads,
 	st_psl_file *f = NULL;
 	int rc;
 
-	if (threads)
-		setenv("STRATA_THREADS", threads, 1);
-	else
-		unsetenv("STRATA_THREADS");
-	if (par_min)
-		setenv("STRATA_PAR_MIN", par_min, 1);
-	else
-		unsetenv("STRATA_PAR_MIN");
+	split_env(threads, par_min);
 	rc = st_psl_parse(cx, src, &f);
-	unsetenv("STRATA_THREADS");
-	unsetenv("STRATA_PAR_MIN");
+	split_env(NULL, NULL);
 	*used = st_arena_used(cx->arena) - before;
 	assert_non_null(f);
 	st_strbuf_addf(out, "rc %d: %s\n", rc, cx->err ? cx->err_msg.buf : "");
@@ -1008,13 +1002,10 @@ test_psl_parser__parts(void **state)
 	if (st_path_is_dir(corpus)) {
 		assert_int_equal(st_dir_list(cx, corpus, &names), 0);
 		for (size_t i = 0; i < names.len; i++) {
-			const char *dir = st_path_join(cx->arena, corpus,
-						       names.items[i]);
-			const char *p = st_path_join(cx->arena, dir, "schema");
+			const char *p = corpus_schema(cx->arena,
+				st_path_join(cx->arena, corpus, names.items[i]));
 
-			if (!st_path_is_dir(p))
-				p = st_path_join(cx->arena, dir, "schema.prisma");
-			if (st_path_exists(p))
+			if (p)
 				st_vec_push(&paths, (void *)p);
 		}
 	} else {

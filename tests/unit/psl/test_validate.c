@@ -19,6 +19,8 @@
 #include "psl/psl.h"
 #include "util/fs.h"
 
+#include "unit/split_env.h"
+
 static const char head[] = "datasource db {\n  provider = \"postgresql\"\n}\n";
 
 /* Parses and validates text (prefixed with a datasource unless it has
@@ -634,17 +636,9 @@ validate_with(const st_psl_schema *ast, const char *threads,
 	st_psl_model *m;
 	int rc;
 
-	if (threads)
-		setenv("STRATA_THREADS", threads, 1);
-	else
-		unsetenv("STRATA_THREADS");
-	if (par_min)
-		setenv("STRATA_PAR_MIN", par_min, 1);
-	else
-		unsetenv("STRATA_PAR_MIN");
+	split_env(threads, par_min);
 	rc = st_psl_validate(cx, ast, &m);
-	unsetenv("STRATA_THREADS");
-	unsetenv("STRATA_PAR_MIN");
+	split_env(NULL, NULL);
 	st_strbuf_addf(out, "rc %d: %s\n", rc, cx->err ? cx->err_msg.buf : "");
 	for (size_t i = 0; i < cx->diags.len; i++) {
 		const st_diag *d = cx->diags.items[i];
@@ -704,14 +698,10 @@ test_validate_split__fixtures_and_corpus(void **state)
 	if (st_path_is_dir(corpus)) {
 		assert_int_equal(st_dir_list(lcx, corpus, &names), 0);
 		for (size_t i = 0; i < names.len; i++) {
-			char *dir = st_path_join(lcx->arena, corpus,
-						 names.items[i]);
-			char *path = st_path_join(lcx->arena, dir, "schema");
+			char *path = corpus_schema(lcx->arena,
+				st_path_join(lcx->arena, corpus, names.items[i]));
 
-			if (!st_path_is_dir(path))
-				path = st_path_join(lcx->arena, dir,
-						    "schema.prisma");
-			if (st_path_exists(path))
+			if (path)
 				st_vec_push(&dirs, path);
 		}
 	} else {

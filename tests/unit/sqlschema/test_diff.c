@@ -20,6 +20,8 @@
 #include "util/fs.h"
 #include "util/par.h"
 
+#include "unit/split_env.h"
+
 static st_ctx *cx;
 
 static int
@@ -429,11 +431,7 @@ test_sqlschema_from_psl__implicit_m2m_and_names(void **state)
 static void
 par_env(bool split)
 {
-	setenv("STRATA_THREADS", split ? "4" : "1", 1);
-	if (split)
-		setenv("STRATA_PAR_MIN", "1", 1);
-	else
-		unsetenv("STRATA_PAR_MIN");
+	split_env(split ? "4" : "1", split ? "1" : NULL);
 }
 
 /* The schema of a file or folder, or NULL when it does not validate. */
@@ -550,14 +548,10 @@ test_sqlschema_split__corpus_and_pairs(void **state)
 	if (st_path_is_dir(corpus)) {
 		assert_int_equal(st_dir_list(lcx, corpus, &names), 0);
 		for (size_t i = 0; i < names.len; i++) {
-			char *dir = st_path_join(lcx->arena, corpus,
-						 names.items[i]);
-			char *path = st_path_join(lcx->arena, dir, "schema");
+			char *path = corpus_schema(lcx->arena,
+				st_path_join(lcx->arena, corpus, names.items[i]));
 
-			if (!st_path_is_dir(path))
-				path = st_path_join(lcx->arena, dir,
-						    "schema.prisma");
-			if (!st_path_exists(path))
+			if (!path)
 				continue;
 			n += assert_split_same(NULL, path);
 			if (prev)
@@ -585,8 +579,7 @@ test_sqlschema_split__corpus_and_pairs(void **state)
 		print_message("no %s (run from the source tree): pairs "
 			      "skipped\n", pairs);
 	}
-	unsetenv("STRATA_THREADS");
-	unsetenv("STRATA_PAR_MIN");
+	split_env(NULL, NULL);
 	st_ctx_free(lcx);
 	print_message("%d scripts the same in parts\n", n);
 	if (n == 0)
