@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -321,11 +322,16 @@ static void
 grow_pool(unsigned want)
 {
 	pthread_attr_t attr;
+	sigset_t all, old;
 
 	if (pool.nworkers >= want)
 		return;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* workers block every signal (they inherit this thread's mask), so
+	 * that a Ctrl-C or a child's SIGCHLD reaches the main thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	while (pool.nworkers < want) {
 		pthread_t tid;
 		unsigned long seen = atomic_load(&pool.jobno);
@@ -335,6 +341,7 @@ grow_pool(unsigned want)
 			break;
 		pool.nworkers++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -80,6 +81,7 @@ typedef struct job {
 	atomic_int *arrived;
 	int nparts;
 	int saw_all;    /* every part had started while this one ran */
+	bool sigint_blocked;
 } job;
 
 /* Waits (up to ~2 s) until all nparts parts have started: proves they run
@@ -89,9 +91,12 @@ work(void *arg)
 {
 	job *j = arg;
 	struct timespec ts = { 0, 1000000 };
+	sigset_t mask;
 
 	j->runs++;
 	j->thread = pthread_self();
+	pthread_sigmask(SIG_SETMASK, NULL, &mask);
+	j->sigint_blocked = sigismember(&mask, SIGINT) == 1;
 	atomic_fetch_add(j->arrived, 1);
 	if (j->nparts == 0)
 		return;
@@ -127,6 +132,11 @@ test_util_par__run(void **state)
 		assert_int_equal(jobs[i].runs, 1);
 		assert_true(jobs[i].saw_all);
 		here |= pthread_equal(jobs[i].thread, pthread_self()) != 0;
+		/* signals go to the main thread, never to a worker */
+		if (!pthread_equal(jobs[i].thread, pthread_self()))
+			assert_true(jobs[i].sigint_blocked);
+		else
+			assert_false(jobs[i].sigint_blocked);
 		for (int k = 0; k < i; k++)
 			assert_false(pthread_equal(jobs[i].thread, jobs[k].thread));
 	}
