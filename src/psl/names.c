@@ -431,7 +431,7 @@ psl__names_check(psl__v *v)
 				sizeof(*nf.fkn));
 	nf.fks = st_alloc_array(v->a, v->relfields.len ? v->relfields.len : 1,
 				sizeof(*nf.fks));
-	psl__par_models(v, fill_models, &nf);
+	psl__par_models(v, fill_models, &nf, 0);
 	gctr = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gctr));
 	gslot = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gslot));
 	for (size_t k = 0; k < nix; k++)

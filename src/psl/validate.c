@@ -1167,7 +1167,7 @@ part_init(models_part *p, const psl__v *v)
 }
 
 void
-psl__par_models(psl__v *v, psl__part_fn *fn, void *arg)
+psl__par_models(psl__v *v, psl__part_fn *fn, void *arg, size_t per_model)
 {
 	size_t n = v->m->nmodels, total = 0, done = 0, at = 0;
 	unsigned nparts = st_par_parts(n, PSL_PART_MIN);
@@ -1197,10 +1197,9 @@ psl__par_models(psl__v *v, psl__part_fn *fn, void *arg)
 			parts[0].v = *v;
 		} else {
 			part_init(&parts[k], v);
-			/* ~3 KB per model: one block of huge pages from the
-			 * start rather than a run of small ones, each page a
-			 * fault */
-			st_arena_reserve(parts[k].v.a, (at - from) * 3072);
+			if (per_model)
+				st_arena_reserve(parts[k].v.a,
+						 (at - from) * per_model);
 		}
 		parts[k].from = from;
 		parts[k].to = at;
@@ -1332,7 +1331,9 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	names(&v);
 	/* phases 1 to 3, model by model, in parts on big schemas */
 	field_slab_init(&v, &slab);
-	psl__par_models(&v, models_range, &slab);
+	/* ~3 KB per model: a part's arena starts on huge pages rather
+	 * than a run of small blocks, each page a fault */
+	psl__par_models(&v, models_range, &slab, 3072);
 	composite_types(&v);
 	for (size_t i = 0; i < m->nenums; i++)
 		psl__attrs_enum(&v, m->enums[i]);

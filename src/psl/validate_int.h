@@ -85,10 +85,14 @@ typedef struct psl__defer_msg {
  * vectors, zero nerrors and flags; whatever else fn needs from v comes
  * through arg, read only.  The parts' diagnostics, vectors, nerrors and
  * flags are joined into v in model order.  fn must write nothing shared
- * but the models of its range (and what hangs from them).
+ * but the models of its range (and what hangs from them).  per_model:
+ * about how many bytes fn allocates per model, so that a part's arena
+ * can start big enough (0 when it allocates little: a part's arena of
+ * huge pages would cost more to clear than it saves).
  */
 typedef void psl__part_fn(psl__v *pv, size_t from, size_t to, void *arg);
-void psl__par_models(psl__v *v, psl__part_fn *fn, void *arg);
+void psl__par_models(psl__v *v, psl__part_fn *fn, void *arg,
+		     size_t per_model);
 
 /* Reports an error / warning (code P1012) at span. */
 void psl__err(psl__v *v, st_span span, const char *fmt, ...)

@@ -515,8 +515,8 @@ psl__relations_pair(psl__v *v)
 			k++;
 	}
 	pg.first[nm] = n;
-	psl__par_models(v, pair_keys, &pg);
-	psl__par_models(v, pair_fields, &pg);
+	psl__par_models(v, pair_keys, &pg, 0);
+	psl__par_models(v, pair_fields, &pg, 0);
 	v->rel_first = pg.first;
 	v->relgroup = pg.lead;
 	v->relgroup_len = pg.len;
@@ -925,5 +925,5 @@ psl__relations_check(psl__v *v)
 	/* the checks read the paired model and report only: in parts,
 	 * each reading relfields through a copy of v taken before */
 	all = *v;
-	psl__par_models(v, check_fields, &all);
+	psl__par_models(v, check_fields, &all, 0);
 }
