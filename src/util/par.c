@@ -214,8 +214,8 @@ st_par_parts(size_t n, size_t min)
  * after it is asked for, while the section itself lasts 2 to 10 ms.
  * Between sections a worker spins for SPIN_NS (5 ms) on the job number
  * (so its CPU stays awake and the next section starts at once), then
- * sleeps on the condition variable.  The process never waits for them: exit()
- * ends them wherever they are.
+ * sleeps on the condition variable.  The process never waits for them:
+ * exit() ends them wherever they are.
  *
  * One job at a time: st_par_run posts it under the mutex (fn, args, the
  * part counter, a new job number), takes parts itself, then closes the
@@ -223,6 +223,9 @@ st_par_parts(size_t n, size_t min)
  * workers that joined have finished their parts.  A worker copies the job
  * under the mutex when it joins, so it never sees half of one.  A part
  * may itself call st_par_run: that runs on its own thread, in order.
+ * Two threads may call st_par_run at once: each still takes its own
+ * job's parts until none is left, so every part runs once; a job may
+ * then get fewer workers, or wait for the other job's.
  */
 #define SPIN_NS (5 * 1000 * 1000L)
 
@@ -310,8 +313,10 @@ worker(void *arg)
 			continue;
 		take_parts(&j);
 		pthread_mutex_lock(&pool.mu);
+		/* broadcast: two threads of a program (the studio serves
+		 * each request on a thread of its own) may both be waiting */
 		if (--pool.active == 0)
-			pthread_cond_signal(&pool.done);
+			pthread_cond_broadcast(&pool.done);
 		pthread_mutex_unlock(&pool.mu);
 	}
 	return NULL;

@@ -249,6 +249,45 @@ test_util_par__many_jobs(void **state)
 	clear_env();
 }
 
+/* Two threads of a program running jobs at the same time (the studio
+ * serves requests on threads): every part of each runs once, no hang. */
+static void *
+jobs_in_a_row(void *arg)
+{
+	atomic_int *cells = arg;
+
+	for (int round = 1; round <= 500; round++) {
+		unsigned n = 1 + (unsigned)round % 8;
+
+		st_par_run(n, add_one, cells, sizeof(cells[0]));
+		for (unsigned i = 0; i < n; i++)
+			if (atomic_exchange(&cells[i], 0) != 1)
+				return (void *)1;
+	}
+	return NULL;
+}
+
+static void
+test_util_par__two_callers(void **state)
+{
+	atomic_int a[8], b[8];
+	pthread_t t;
+	void *ra, *rb;
+
+	(void)state;
+	setenv("STRATA_THREADS", "3", 1);
+	for (int i = 0; i < 8; i++) {
+		atomic_init(&a[i], 0);
+		atomic_init(&b[i], 0);
+	}
+	assert_int_equal(pthread_create(&t, NULL, jobs_in_a_row, a), 0);
+	rb = jobs_in_a_row(b);
+	assert_int_equal(pthread_join(t, &ra), 0);
+	assert_null(ra);
+	assert_null(rb);
+	clear_env();
+}
+
 static void
 test_util_par__one_part_stays_here(void **state)
 {
@@ -275,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_util_par__more_parts_than_threads),
 		cmocka_unit_test(test_util_par__nested),
 		cmocka_unit_test(test_util_par__many_jobs),
+		cmocka_unit_test(test_util_par__two_callers),
 		cmocka_unit_test(test_util_par__one_part_stays_here),
 	};
 
