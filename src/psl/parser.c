@@ -1488,6 +1488,13 @@ st_psl_parse(st_ctx *cx, st_source *src, st_psl_file **out)
 	size_t last_rbrace = SIZE_MAX;
 	unsigned nparts = st_par_parts(src->len, PAR_MIN);
 
+	/* a big schema's tree takes ~12 bytes per byte of it, the
+	 * validator's model ~8 more, the SQL schema, steps and script
+	 * ~12: made ready ahead by the workers while they have nothing
+	 * else to do (util/par.h) */
+	if (nparts > 1)
+		st_par_prefault(src->len * 32);
+
 	for (const char *rb = src->text + src->len; rb > src->text; rb--)
 		if (rb[-1] == '}') {
 			last_rbrace = (size_t)(rb - 1 - src->text);

@@ -4,6 +4,7 @@
  */
 #include "util/arena.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,23 +17,157 @@
 #define ALIGN 16
 
 /*
- * Blocks from BIG_BLOCK bytes up are mapped straight from the kernel:
- * such memory is zero, so st_alloc() skips its memset there (a bump
- * allocator never hands the same bytes out twice), and blocks of several
- * megabytes ask for transparent huge pages, which turns the page faults
- * of a big command (a 5000-model schema touches ~100 MB) from thousands
- * into dozens.  Smaller blocks come from malloc and are cleared on demand.
+ * Blocks from BIG_BLOCK bytes up are zero when they are handed out, so
+ * st_alloc() skips its memset there (a bump allocator never hands the
+ * same bytes out twice); smaller blocks come from malloc and are cleared
+ * on demand.
+ *
+ * Big blocks come from the block heap: one reservation of address space
+ * (HEAP_SIZE; nothing is committed until touched), backed by transparent
+ * huge pages and carved in the order blocks are asked for, by every
+ * arena of every thread.  It serves two ends.  Packing: the kernel
+ * clears a whole 2 MB huge page on its first touch, and with a mapping
+ * of its own per block, each arena of a big schema's parts (dozens) left
+ * a partly used huge page behind; carved from one heap, the next block,
+ * whoever asks for it, starts where the last one ended, and blocks stay
+ * at most HEAP_BLOCK_MAX.  Prefaulting: the kernel's clearing of fresh
+ * pages is a sixth of the CPU time of a big command, and a heap filled
+ * in order can be populated ahead of use by a thread with nothing else
+ * to do (st_arena_prefault, below).  A freed heap block goes to a free
+ * list for the next arena (not zero any more); past FREE_KEEP bytes on
+ * that list its pages go back to the kernel first (MADV_DONTNEED: zero
+ * again on next touch).  When the reservation fails or is used up, or
+ * with STRATA_NO_HEAP set, blocks are mapped one by one.
  */
 #define BIG_BLOCK (256 * 1024)
 #define HUGE_PAGE (2 * 1024 * 1024)
+#define HEAP_SIZE ((size_t)1 << 30)
+#define HEAP_BLOCK_MAX (1024 * 1024)
+#define FREE_KEEP ((size_t)64 * 1024 * 1024)
 
 struct block {
 	struct block *next;
 	size_t size, used;
-	size_t mapped;             /* bytes mmap()ed (0: malloc'd) */
+	size_t mapped;             /* bytes of the mapping or heap slot (0:
+	                            * malloc'd) */
+	bool heap;                 /* a slot of the block heap */
 	bool zeroed;               /* the unused part is known to be zero */
 	_Alignas(16) unsigned char data[];
 };
+
+static struct {
+	unsigned char *base;       /* NULL: no heap (mmap block by block) */
+	pthread_mutex_t mu;        /* everything below */
+	pthread_cond_t filled;     /* a prefault step ended */
+	size_t used;               /* bytes carved so far */
+	size_t want;               /* st_arena_prefault(): populate up to */
+	size_t populated;          /* huge pages below are populated */
+	size_t filling;            /* a prefault step is populating the huge
+	                            * page at filling - HUGE_PAGE (0: none) */
+	struct block *free;        /* freed heap blocks */
+	size_t free_bytes;         /* of those, not returned to the kernel */
+} heap = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.filled = PTHREAD_COND_INITIALIZER,
+};
+static pthread_once_t heap_once = PTHREAD_ONCE_INIT;
+
+static void
+heap_init(void)
+{
+	unsigned char *p;
+	uintptr_t at;
+
+	if (getenv("STRATA_NO_HEAP"))
+		return;
+	/* one huge page more, to start the heap on a huge-page boundary */
+	p = mmap(NULL, HEAP_SIZE + HUGE_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	at = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+#ifdef MADV_HUGEPAGE
+	(void)madvise((void *)at, HEAP_SIZE, MADV_HUGEPAGE);
+#endif
+	heap.base = (unsigned char *)at;
+}
+
+/* A heap slot of len bytes (a multiple of 4 KB), or NULL. */
+static struct block *
+heap_take(size_t len)
+{
+	struct block *b, **pp;
+	size_t at;
+
+	pthread_once(&heap_once, heap_init);
+	if (!heap.base)
+		return NULL;
+	pthread_mutex_lock(&heap.mu);
+	for (pp = &heap.free; (b = *pp); pp = &b->next)
+		if (b->mapped >= len && b->mapped <= 2 * len) {
+			*pp = b->next;
+			if (!b->zeroed)
+				heap.free_bytes -= b->mapped;
+			pthread_mutex_unlock(&heap.mu);
+			return b;
+		}
+	/* not into the huge page a prefault step is touching (it writes
+	 * to it): that step ends within a fraction of a millisecond, and
+	 * then the page is ready */
+	while (heap.filling && heap.used + len > heap.filling - HUGE_PAGE)
+		pthread_cond_wait(&heap.filled, &heap.mu);
+	at = heap.used;
+	if (len > HEAP_SIZE - at) {
+		pthread_mutex_unlock(&heap.mu);
+		return NULL;       /* used up */
+	}
+	heap.used = at + len;
+	pthread_mutex_unlock(&heap.mu);
+	b = (struct block *)(heap.base + at);
+	b->mapped = len;
+	b->zeroed = true;
+	return b;
+}
+
+/* A freed heap block to the free list: kept as it is up to FREE_KEEP
+ * bytes, else emptied first (its header with it, so it is written after). */
+static void
+heap_give_back(struct block *b)
+{
+	size_t len = b->mapped;
+	bool keep, zeroed = false;
+
+	pthread_mutex_lock(&heap.mu);
+	keep = heap.free_bytes + len <= FREE_KEEP;
+	if (keep)
+		heap.free_bytes += len;
+	pthread_mutex_unlock(&heap.mu);
+	if (!keep) {
+		if (madvise(b, len, MADV_DONTNEED) == 0) {
+			zeroed = true;
+		} else {
+			pthread_mutex_lock(&heap.mu);
+			heap.free_bytes += len;
+			pthread_mutex_unlock(&heap.mu);
+		}
+	}
+	b->mapped = len;
+	b->heap = true;
+	b->zeroed = zeroed;
+	pthread_mutex_lock(&heap.mu);
+	b->next = heap.free;
+	heap.free = b;
+	pthread_mutex_unlock(&heap.mu);
+}
+
+/* The largest ordinary block: with the heap, blocks stay small enough
+ * to pack (see above); without it, they double up to BLOCK_MAX. */
+static size_t
+block_cap(void)
+{
+	pthread_once(&heap_once, heap_init);
+	return heap.base ? HEAP_BLOCK_MAX : BLOCK_MAX;
+}
 
 static struct block *
 block_new(size_t bsize)
@@ -42,24 +177,36 @@ block_new(size_t bsize)
 
 	if (total >= BIG_BLOCK) {
 		size_t len = (total + 4095) & ~(size_t)4095;
-		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		if (p != MAP_FAILED) {
-#ifdef MADV_HUGEPAGE
-			if (len >= 2 * HUGE_PAGE)
-				(void)madvise(p, len, MADV_HUGEPAGE);
-#endif
-			b = p;
-			b->mapped = len;
-			b->zeroed = true;
-			b->size = bsize;
+		b = heap_take(len);
+		if (b) {
+			/* a slot from the free list may be bigger */
+			b->heap = true;
+			b->size = b->mapped - sizeof(struct block);
 			b->used = 0;
 			return b;
+		} else {
+			void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+				if (len >= 2 * HUGE_PAGE)
+					(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+				b = p;
+				b->mapped = len;
+				b->heap = false;
+				b->zeroed = true;
+				b->size = bsize;
+				b->used = 0;
+				return b;
+			}
 		}
 	}
 	b = st_xmalloc(total);
 	b->mapped = 0;
+	b->heap = false;
 	b->zeroed = false;
 	b->size = bsize;
 	b->used = 0;
@@ -69,7 +216,9 @@ block_new(size_t bsize)
 static void
 block_free(struct block *b)
 {
-	if (b->mapped)
+	if (b->heap)
+		heap_give_back(b);
+	else if (b->mapped)
 		munmap(b, b->mapped);
 	else
 		free(b);
@@ -139,19 +288,98 @@ st_arena_new(st_arena *parent)
 void
 st_arena_reserve(st_arena *a, size_t size)
 {
-	size_t want = BLOCK_MIN;
+	size_t want = BLOCK_MIN, cap = block_cap();
 
 	size += sizeof(struct block);
-	/* from 1 MB up: at least the size that gets huge pages (a huge
-	 * page costs one fault, and clearing 2 MB takes about as long as a
-	 * few hundred 4 KB faults; below 1 MB, most of the one huge page
-	 * would be cleared for nothing) */
-	if (size >= HUGE_PAGE / 2 && size < 2 * HUGE_PAGE)
+	/* without the heap, from 1 MB up: at least the size that gets huge
+	 * pages (a huge page costs one fault, and clearing 2 MB takes about
+	 * as long as a few hundred 4 KB faults; below 1 MB, most of the one
+	 * huge page would be cleared for nothing) */
+	if (cap == BLOCK_MAX && size >= HUGE_PAGE / 2 && size < 2 * HUGE_PAGE)
 		size = 2 * HUGE_PAGE;
-	while (want < size && want < BLOCK_MAX)
+	while (want < size && want < cap)
 		want *= 2;
 	if (want > a->next_block)
 		a->next_block = want;
+}
+
+/* ==== prefaulting the heap ==== */
+
+/*
+ * A prefault step touches one huge page of the heap that nobody has
+ * been handed yet (beyond heap.used), with a write: the fault brings the
+ * page in, cleared.  Touching rather than MADV_POPULATE_WRITE, because
+ * that takes the process's mmap lock, and a malloc that grows the heap
+ * on the main thread (brk, which needs that lock for writing) then
+ * waited behind a run of them for up to 13 ms; a fault takes only the
+ * lock of its own mapping.  Writing to memory nobody has yet is safe,
+ * and heap_take waits while the page it would carve is being touched.
+ */
+void
+st_arena_prefault(size_t bytes)
+{
+	pthread_once(&heap_once, heap_init);
+	if (!heap.base)
+		return;
+	pthread_mutex_lock(&heap.mu);
+	if (bytes > HEAP_SIZE - heap.used)
+		bytes = HEAP_SIZE - heap.used;
+	if (heap.used + bytes > heap.want)
+		heap.want = heap.used + bytes;
+	pthread_mutex_unlock(&heap.mu);
+}
+
+/* The first untouched huge page at or after what was carved. */
+static size_t
+next_fill(void)
+{
+	size_t p = (heap.used + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+
+	return p > heap.populated ? p : heap.populated;
+}
+
+bool
+st_arena_prefault_pending(void)
+{
+	bool pending;
+
+	if (!heap.base)
+		return false;
+	pthread_mutex_lock(&heap.mu);
+	pending = !heap.filling && next_fill() + HUGE_PAGE <= heap.want;
+	pthread_mutex_unlock(&heap.mu);
+	return pending;
+}
+
+bool
+st_arena_prefault_step(void)
+{
+	size_t p;
+	volatile unsigned char *page;
+
+	if (!heap.base)
+		return false;
+	pthread_mutex_lock(&heap.mu);
+	p = next_fill();
+	if (heap.filling || p + HUGE_PAGE > heap.want) {
+		pthread_mutex_unlock(&heap.mu);
+		return false;
+	}
+	heap.filling = p + HUGE_PAGE;
+	pthread_mutex_unlock(&heap.mu);
+
+	/* one write per 4 KB page: with huge pages the first brings in
+	 * all 2 MB, the others find it there; without, each is a page */
+	page = heap.base + p;
+	for (size_t off = 0; off < HUGE_PAGE; off += 4096)
+		page[off] = 0;
+
+	pthread_mutex_lock(&heap.mu);
+	heap.populated = p + HUGE_PAGE;
+	heap.filling = 0;
+	pthread_cond_broadcast(&heap.filled);
+	pthread_mutex_unlock(&heap.mu);
+	return true;
 }
 
 static void
@@ -217,7 +445,7 @@ alloc_block(st_arena *a, size_t size, bool *zeroed)
 		return p;
 	}
 
-	/* ordinary blocks double up to BLOCK_MAX, so a big command touches
+	/* ordinary blocks double up to block_cap(), so a big command touches
 	 * few blocks; big requests get their own block */
 	if (a->next_block < BLOCK_MIN)
 		a->next_block = BLOCK_MIN;
@@ -227,7 +455,7 @@ alloc_block(st_arena *a, size_t size, bool *zeroed)
 		/* header included, so a mapped block is exactly a power of
 		 * two (huge-page aligned by the kernel) */
 		bsize = a->next_block - sizeof(struct block);
-		if (a->next_block < BLOCK_MAX)
+		if (a->next_block < block_cap())
 			a->next_block *= 2;
 	}
 	b = block_new(bsize);

@@ -3,6 +3,8 @@
  */
 #include "util/par.h"
 
+#include "util/arena.h"
+
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -289,9 +291,15 @@ worker(void *arg)
 		job j;
 		bool joined = false;
 
-		/* spin a while for the next job, then sleep */
+		/* spin a while for the next job, then sleep; with nothing
+		 * to do, populate the memory the command asked for ahead
+		 * (st_par_prefault), one huge page at a time */
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (unsigned n = 0; atomic_load(&pool.jobno) == seen; n++) {
+			if (st_arena_prefault_step()) {
+				clock_gettime(CLOCK_MONOTONIC, &t0);
+				continue;
+			}
 			if ((n & 255) == 255 && elapsed_ns(&t0) > SPIN_NS)
 				break;
 #if defined(__x86_64__) || defined(__i386__)
@@ -299,8 +307,13 @@ worker(void *arg)
 #endif
 		}
 		pthread_mutex_lock(&pool.mu);
-		while (atomic_load(&pool.jobno) == seen)
+		while (atomic_load(&pool.jobno) == seen &&
+		       !st_arena_prefault_pending())
 			pthread_cond_wait(&pool.wake, &pool.mu);
+		if (atomic_load(&pool.jobno) == seen) {
+			pthread_mutex_unlock(&pool.mu);
+			continue;          /* woken to prefault */
+		}
 		seen = atomic_load(&pool.jobno);
 		if (pool.open && pool.seats > 0) {
 			pool.seats--;
@@ -387,7 +400,30 @@ st_par_run(unsigned nparts, void (*fn)(void *arg), void *args, size_t size)
 
 	pthread_mutex_lock(&pool.mu);
 	pool.open = false;
-	while (pool.active > 0)
-		pthread_cond_wait(&pool.done, &pool.mu);
+	/* while the workers finish their last parts: prefault, if asked */
+	while (pool.active > 0) {
+		pthread_mutex_unlock(&pool.mu);
+		if (!st_arena_prefault_step()) {
+			pthread_mutex_lock(&pool.mu);
+			while (pool.active > 0)
+				pthread_cond_wait(&pool.done, &pool.mu);
+			break;
+		}
+		pthread_mutex_lock(&pool.mu);
+	}
+	pthread_mutex_unlock(&pool.mu);
+}
+
+void
+st_par_prefault(size_t bytes)
+{
+	unsigned nthreads = st_par_threads();
+
+	if (nthreads < 2)
+		return;
+	st_arena_prefault(bytes);
+	pthread_mutex_lock(&pool.mu);
+	grow_pool(nthreads - 1);
+	pthread_cond_broadcast(&pool.wake);
 	pthread_mutex_unlock(&pool.mu);
 }

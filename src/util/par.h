@@ -60,4 +60,13 @@ unsigned st_par_parts(size_t n, size_t min);
 void st_par_run(unsigned nparts, void (*fn)(void *arg), void *args,
 		size_t size);
 
+/*
+ * Asks for the next `bytes` of arena memory to be made ready ahead of use
+ * (st_arena_prefault: the kernel clears each fresh page on first touch)
+ * by the workers, whenever they have no part to run: a big command has
+ * one-thread stretches where they would only spin.  Starts the workers
+ * if need be; does nothing when only one thread is to be used.
+ */
+void st_par_prefault(size_t bytes);
+
 #endif

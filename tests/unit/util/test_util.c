@@ -1,8 +1,11 @@
 /*
- * test_util.c - arena, strbuf, vec, map, diagnostics, URL redaction.
+ * test_util.c - arena (and its block heap), strbuf, vec, map, diagnostics,
+ * URL redaction.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -46,6 +49,101 @@ test_util_arena__children_and_callbacks(void **state)
 	assert_int_equal((uintptr_t)st_alloc(root, 3) % 16, 0);
 	st_arena_free(root);                  /* frees the child too */
 	assert_int_equal(calls, 11);
+}
+
+/* Memory from a freed arena goes to the next one: st_alloc() still hands
+ * it out zeroed (a reused heap block is not zero any more). */
+static void
+test_util_arena__reused_blocks_are_zeroed(void **state)
+{
+	for (int round = 0; round < 3; round++) {
+		st_arena *a = st_arena_new(NULL);
+
+		for (int i = 0; i < 200; i++) {
+			size_t n = 1000 + (size_t)i * 997 % 90000;
+			unsigned char *p = st_alloc(a, n);
+
+			for (size_t k = 0; k < n; k++)
+				if (p[k] != 0)
+					fail_msg("round %d alloc %d byte %zu not zero",
+						 round, i, k);
+			memset(p, 0xAB, n);
+		}
+		st_arena_free(a);
+	}
+}
+
+/*
+ * Arenas on several threads take blocks from the one heap while another
+ * thread prefaults it: every block is handed out once (each thread's
+ * pattern survives), fresh memory reads as zero, and the prefault writes
+ * never land in memory already handed out.
+ */
+typedef struct heap_job {
+	int id;
+	int bad;
+} heap_job;
+
+static atomic_int prefault_stop;
+
+static void *
+prefaulter(void *arg)
+{
+	(void)arg;
+	while (!prefault_stop)
+		if (!st_arena_prefault_step())
+			st_arena_prefault(8 << 20);
+	return NULL;
+}
+
+/* Blocks of their own (over a quarter of a block), so that every
+ * allocation takes a heap slot: the threads race for slots all along. */
+#define HEAP_ALLOCS 120
+
+static void *
+heap_user(void *arg)
+{
+	heap_job *j = arg;
+	st_arena *a[2] = { st_arena_new(NULL), st_arena_new(NULL) };
+	unsigned char *ptr[HEAP_ALLOCS];
+	size_t len[HEAP_ALLOCS];
+
+	for (int i = 0; i < HEAP_ALLOCS; i++) {
+		len[i] = (300 + (size_t)(i * 7919 + j->id * 104729) % 400) << 10;
+		ptr[i] = st_alloc(a[i % 2], len[i]);
+		for (size_t k = 0; k < len[i]; k += 4096)
+			j->bad += ptr[i][k] != 0;
+		for (size_t k = 0; k < len[i]; k += 4096)
+			ptr[i][k] = (unsigned char)(j->id * 31 + i);
+	}
+	for (int i = 0; i < HEAP_ALLOCS; i++)
+		for (size_t k = 0; k < len[i]; k += 4096)
+			j->bad += ptr[i][k] != (unsigned char)(j->id * 31 + i);
+	for (int i = 0; i < 2; i++)
+		st_arena_free(a[i]);
+	return NULL;
+}
+
+static void
+test_util_arena__heap_shared_by_threads(void **state)
+{
+	pthread_t pf, users[3];
+	heap_job jobs[3];
+
+	prefault_stop = 0;
+	st_arena_prefault(64 << 20);
+	assert_int_equal(pthread_create(&pf, NULL, prefaulter, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		jobs[i] = (heap_job){ .id = i + 1, .bad = 0 };
+		assert_int_equal(pthread_create(&users[i], NULL, heap_user,
+						&jobs[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		pthread_join(users[i], NULL);
+		assert_int_equal(jobs[i].bad, 0);
+	}
+	prefault_stop = 1;
+	pthread_join(pf, NULL);
 }
 
 static void
@@ -176,6 +274,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_arena__children_and_callbacks),
+		cmocka_unit_test(test_util_arena__reused_blocks_are_zeroed),
+		cmocka_unit_test(test_util_arena__heap_shared_by_threads),
 		cmocka_unit_test(test_util_strbuf__invariants),
 		cmocka_unit_test(test_util_strbuf__arena_backed),
 		cmocka_unit_test(test_util_vec_map__basics),
