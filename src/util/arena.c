@@ -34,16 +34,14 @@
  * pages is a sixth of the CPU time of a big command, and a heap filled
  * in order can be populated ahead of use by a thread with nothing else
  * to do (st_arena_prefault, below).  A freed heap block goes to a free
- * list for the next arena (not zero any more); past FREE_KEEP bytes on
- * that list its pages go back to the kernel first (MADV_DONTNEED: zero
- * again on next touch).  When the reservation fails or is used up, or
- * with STRATA_NO_HEAP set, blocks are mapped one by one.
+ * list for the next arena (not zero any more).  When the reservation
+ * fails or is used up, or with STRATA_NO_HEAP set, blocks are mapped
+ * one by one.
  */
 #define BIG_BLOCK (256 * 1024)
 #define HUGE_PAGE (2 * 1024 * 1024)
 #define HEAP_SIZE ((size_t)1 << 30)
 #define HEAP_BLOCK_MAX (1024 * 1024)
-#define FREE_KEEP ((size_t)64 * 1024 * 1024)
 
 struct block {
 	struct block *next;
@@ -65,7 +63,6 @@ static struct {
 	size_t filling;            /* a prefault step is populating the huge
 	                            * page at filling - HUGE_PAGE (0: none) */
 	struct block *free;        /* freed heap blocks */
-	size_t free_bytes;         /* of those, not returned to the kernel */
 } heap = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
 	.filled = PTHREAD_COND_INITIALIZER,
@@ -106,8 +103,6 @@ heap_take(size_t len)
 	for (pp = &heap.free; (b = *pp); pp = &b->next)
 		if (b->mapped >= len && b->mapped <= 2 * len) {
 			*pp = b->next;
-			if (!b->zeroed)
-				heap.free_bytes -= b->mapped;
 			pthread_mutex_unlock(&heap.mu);
 			return b;
 		}
@@ -129,31 +124,16 @@ heap_take(size_t len)
 	return b;
 }
 
-/* A freed heap block to the free list: kept as it is up to FREE_KEEP
- * bytes, else emptied first (its header with it, so it is written after). */
+/* A freed heap block to the free list, as it is.  (Not emptied with
+ * MADV_DONTNEED past some size: the free list lives in the blocks'
+ * headers, so each would be faulted straight back in, a cleared huge
+ * page per block, which made freeing a big command's arena at exit cost
+ * milliseconds.  The heap keeps what a command's peak needed, as malloc
+ * keeps its arenas.) */
 static void
 heap_give_back(struct block *b)
 {
-	size_t len = b->mapped;
-	bool keep, zeroed = false;
-
-	pthread_mutex_lock(&heap.mu);
-	keep = heap.free_bytes + len <= FREE_KEEP;
-	if (keep)
-		heap.free_bytes += len;
-	pthread_mutex_unlock(&heap.mu);
-	if (!keep) {
-		if (madvise(b, len, MADV_DONTNEED) == 0) {
-			zeroed = true;
-		} else {
-			pthread_mutex_lock(&heap.mu);
-			heap.free_bytes += len;
-			pthread_mutex_unlock(&heap.mu);
-		}
-	}
-	b->mapped = len;
-	b->heap = true;
-	b->zeroed = zeroed;
+	b->zeroed = false;
 	pthread_mutex_lock(&heap.mu);
 	b->next = heap.free;
 	heap.free = b;
