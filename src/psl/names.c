@@ -3,13 +3,17 @@
  * identifiers), and the validator's checks that explicit and default
  * names fit and do not clash (Prisma's "constraint namespaces").  On a
  * big schema the per-model part of the checks (local namespaces, name
- * lengths, global keys) runs in parts (psl__par_models); the global
- * namespace is counted and the clashes are reported on this thread.
+ * lengths, global keys and their hashes) runs in parts
+ * (psl__par_models); the global namespace is counted in shards of the
+ * hashes, also in parts (global_counts()), and the clashes are reported
+ * on this thread, reading again only the models that have one.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "psl/model.h"
 #include "psl/validate_int.h"
+#include "util/par.h"
 #include "util/strbuf.h"
 
 /* ==== default names ==== */
@@ -242,11 +246,17 @@ local_counts(psl__v *v, const psl__v *all, const st_psl_rmodel *m,
 	return lc;
 }
 
+static bool
+is_too_long(const char *map)
+{
+	return map && strlen(map) > ST_PSL_MAX_IDENT;
+}
+
 static void
 too_long(psl__v *v, const st_psl_rmodel *m, const char *map,
 	 const char *attr, st_span span)
 {
-	if (map && strlen(map) > ST_PSL_MAX_IDENT)
+	if (is_too_long(map))
 		psl__err(v, span,
 			 "Error validating model \"%s\": The constraint name '%s' "
 			 "specified in the `map` argument for the `%s` constraint "
@@ -282,21 +292,54 @@ clash(psl__v *v, const st_psl_rmodel *m, const char *name, const char *attr,
  * schema, each part writing the entries of its own models): a model's
  * local counters, its foreign keys (at fks + rel_first[model]: a model
  * has at most as many as relation fields) and the global key of each of
- * its pk and indexes (at gkeys + ixfirst[model]).
+ * its pk and indexes (at gkeys + ixfirst[model]); and whether it has a
+ * name too long (reported afterwards, in model order, after the database
+ * names' clashes: the parts that fill run with the relation checks,
+ * whose messages come first).
  */
-typedef struct names_fill {
+typedef struct psl__names {
 	const psl__v *all;      /* relfields, rel_first; v->any_schema */
+	bool mapped;            /* some model / enum has a @@map */
+	bool enums_mapped;
+	size_t nix;             /* global keys, all models' */
 	size_t *ixfirst;
 	const char **gkeys;
+	uint32_t *glen;         /* gkeys[k]'s length and hash (key_hash) */
+	uint32_t *ghash;
 	size_t **lcs;
 	size_t *fkn;
 	const st_psl_rrel **fks;
+	unsigned char *local_clash; /* some local count above 1 */
+	unsigned char *long_name;   /* some `map` name too long */
 } names_fill;
 
+/* FNV-1a over 8-byte words and a final mix, as util/map.c: the global
+ * keys are hashed in the parts that make them (psl__names_fill), and the
+ * counting (count_shard) only probes. */
+static uint32_t
+key_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 1099511628211ULL;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	h ^= h >> 32;
+	h *= 0x9E3779B97F4A7C15ULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
 /* names_fill for models[from, to), and the explicit names' lengths
- * checked meanwhile (the only messages, in model order). */
-static void
-fill_models(psl__v *v, size_t from, size_t to, void *arg)
+ * checked meanwhile (no message: see names_fill). */
+void
+psl__names_fill(psl__v *v, size_t from, size_t to, void *arg)
 {
 	names_fill *nf = arg;
 	const psl__v *all = nf->all;
@@ -308,7 +351,8 @@ fill_models(psl__v *v, size_t from, size_t to, void *arg)
 	for (size_t i = from; i < to; i++) {
 		const st_psl_rmodel *m = all->m->models[i];
 		const st_psl_rrel **fks = nf->fks + all->rel_first[i];
-		size_t k = nf->ixfirst[i];
+		size_t k = nf->ixfirst[i], len;
+		const char *key;
 
 		nf->lcs[i] = local_counts(v, all, m, &local, fks, &nf->fkn[i]);
 		/* pk first, then the indexes: the order of the report */
@@ -317,49 +361,190 @@ fill_models(psl__v *v, size_t from, size_t to, void *arg)
 
 			if (!ix)
 				continue;
-			too_long(v, m, ix->map, index_attr_name(ix), ix->span);
-			nf->gkeys[k++] = global_key(v, all->any_schema, m,
-						    ix->db_name);
+			if (is_too_long(ix->map))
+				nf->long_name[i] = 1;
+			key = global_key(v, all->any_schema, m, ix->db_name);
+			len = strlen(key);
+			nf->gkeys[k] = key;
+			nf->glen[k] = (uint32_t)len;
+			nf->ghash[k++] = key_hash(key, len);
 		}
 		for (size_t j = 0; j < nf->fkn[i]; j++)
-			too_long(v, m, fks[j]->map, "@relation", fks[j]->span);
+			if (is_too_long(fks[j]->map))
+				nf->long_name[i] = 1;
+		for (size_t j = 0; j < k - nf->ixfirst[i] + nf->fkn[i]; j++)
+			if (nf->lcs[i][j] > 1)
+				nf->local_clash[i] = 1;
 	}
 }
 
-void
-psl__names_check(psl__v *v)
+/*
+ * The global namespace (pk, indexes and unique constraints of all
+ * models), counted in shards: a key goes to the shard its hash's top bits
+ * name, and is looked up there in an open addressing table of key
+ * indexes, probed from its hash's low bits.  Equal keys have equal
+ * hashes, so each shard counts its keys alone: on a big schema the
+ * shards run in parts on threads (util/par.h) without locks, each
+ * writing the first[] and count[] entries of its own keys only, and
+ * reading the keys, lengths and hashes psl__names_fill made.  first[k]
+ * is the first key equal to gkeys[k] (the keys are taken in order, so
+ * the first of equal keys leads), count[first[k]] how many there are.
+ */
+#define GLOBAL_PART_MIN 2000
+
+typedef struct global_count {
+	const names_fill *nf;
+	size_t nkeys;
+	unsigned nshards;
+	size_t *first, *count;
+} global_count;
+
+typedef struct global_shard {
+	const global_count *gc;
+	unsigned id;
+	uint32_t *slots;        /* key index + 1 (a schema has far fewer
+				 * than 2^32 constraints); 0: free */
+	size_t mask;
+} global_shard;
+
+static unsigned
+shard_of(uint32_t h, unsigned nshards)
+{
+	return (unsigned)(((uint64_t)h * nshards) >> 32);
+}
+
+static void
+count_shard(void *arg)
+{
+	const global_shard *sh = arg;
+	const global_count *gc = sh->gc;
+	const names_fill *nf = gc->nf;
+
+	for (size_t k = 0; k < gc->nkeys; k++) {
+		uint32_t h = nf->ghash[k], n = nf->glen[k];
+		size_t i = h & sh->mask, j;
+
+		if (gc->nshards > 1 && shard_of(h, gc->nshards) != sh->id)
+			continue;
+		for (; sh->slots[i]; i = (i + 1) & sh->mask) {
+			j = sh->slots[i] - 1;
+			if (nf->ghash[j] == h && nf->glen[j] == n &&
+			    !memcmp(nf->gkeys[j], nf->gkeys[k], n))
+				break;
+		}
+		if (sh->slots[i]) {
+			j = sh->slots[i] - 1;
+			gc->first[k] = j;
+			gc->count[j]++;
+		} else {
+			sh->slots[i] = (uint32_t)(k + 1);
+			gc->first[k] = k;
+			gc->count[k] = 1;
+		}
+	}
+}
+
+/* Counts nf's nkeys global keys into gc (see above). */
+static void
+global_counts(psl__v *v, const names_fill *nf, size_t nkeys,
+	      global_count *gc)
+{
+	global_shard shards[ST_PAR_MAX];
+	size_t nin[ST_PAR_MAX] = { 0 }, total = 0;
+	uint32_t *slots;
+	unsigned n = st_par_parts(nkeys, GLOBAL_PART_MIN);
+
+	gc->nf = nf;
+	gc->nkeys = nkeys;
+	gc->nshards = n;
+	gc->first = st_alloc_array(v->a, nkeys ? nkeys : 1, sizeof(*gc->first));
+	gc->count = st_alloc_array(v->a, nkeys ? nkeys : 1, sizeof(*gc->count));
+	/* each shard's table at most 1/2 full: no probe runs long */
+	for (size_t k = 0; n > 1 && k < nkeys; k++)
+		nin[shard_of(nf->ghash[k], n)]++;
+	if (n == 1)
+		nin[0] = nkeys;
+	for (unsigned s = 0; s < n; s++) {
+		size_t cap = 16;
+
+		while (cap < 2 * nin[s])
+			cap *= 2;
+		shards[s].mask = cap - 1;
+		total += cap;
+	}
+	slots = st_alloc_array(v->a, total, sizeof(*slots));
+	for (unsigned s = 0; s < n; s++) {
+		shards[s].gc = gc;
+		shards[s].id = s;
+		shards[s].slots = slots;
+		slots += shards[s].mask + 1;
+	}
+	if (n == 1)
+		count_shard(&shards[0]);
+	else
+		st_par_run(n, count_shard, shards, sizeof(shards[0]));
+}
+
+names_fill *
+psl__names_prepare(psl__v *v)
 {
 	st_psl_model *mm = v->m;
-	st_map global, tables, enums;
-	bool mapped = false, enums_mapped = false;
+	names_fill *nf = st_alloc(v->a, sizeof(*nf));
+	size_t nix = 0;
 
-	st_map_init(&global, v->a);
+	/* One pass over the models: without any @@schema every global key
+	 * would be "\x1fNAME", and the name alone keys the maps just as
+	 * well; without @@map (and @@schema) database names are the block
+	 * names, which phase 1 found unique: no clash to look for.  And
+	 * where each model's global keys go (pk, then indexes). */
+	v->any_schema = false;
+	nf->all = v;
+	nf->ixfirst = st_alloc_array(v->a, mm->nmodels + 1,
+				     sizeof(*nf->ixfirst));
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		const st_psl_rmodel *m = mm->models[i];
+
+		v->any_schema |= m->schema != NULL;
+		nf->mapped |= m->db_name != m->name;
+		nf->ixfirst[i] = nix;
+		nix += (m->pk != NULL) + m->nindexes;
+	}
+	nf->ixfirst[mm->nmodels] = nix;
+	nf->nix = nix;
+	for (size_t i = 0; i < mm->nenums; i++) {
+		v->any_schema |= mm->enums[i]->schema != NULL;
+		nf->enums_mapped |= mm->enums[i]->db_name != mm->enums[i]->name;
+	}
+	nf->gkeys = st_alloc_array(v->a, nix ? nix : 1, sizeof(*nf->gkeys));
+	nf->glen = st_alloc_array(v->a, nix ? nix : 1, sizeof(*nf->glen));
+	nf->ghash = st_alloc_array(v->a, nix ? nix : 1, sizeof(*nf->ghash));
+	nf->lcs = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
+				 sizeof(*nf->lcs));
+	nf->fkn = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
+				 sizeof(*nf->fkn));
+	nf->fks = st_alloc_array(v->a, v->relfields.len ? v->relfields.len : 1,
+				 sizeof(*nf->fks));
+	nf->local_clash = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
+					 sizeof(*nf->local_clash));
+	nf->long_name = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
+				       sizeof(*nf->long_name));
+	return nf;
+}
+
+void
+psl__names_check(psl__v *v, names_fill *nf)
+{
+	st_psl_model *mm = v->m;
+	st_map tables, enums;
+	bool mapped = nf->mapped, enums_mapped = nf->enums_mapped;
+	global_count gc;
+
 	st_map_init(&tables, v->a);
 	st_map_init(&enums, v->a);
-	/* without any @@schema every global key would be "\x1fNAME": the
-	 * name alone keys the maps just as well */
-	v->any_schema = false;
-	for (size_t i = 0; i < mm->nmodels && !v->any_schema; i++)
-		v->any_schema = mm->models[i]->schema != NULL;
-	for (size_t i = 0; i < mm->nenums && !v->any_schema; i++)
-		v->any_schema = mm->enums[i]->schema != NULL;
-	/* without @@map (and @@schema) database names are the block names,
-	 * which phase 1 found unique: no clash to look for */
-	for (size_t i = 0; i < mm->nmodels && !mapped; i++)
-		mapped = mm->models[i]->db_name != mm->models[i]->name;
-	for (size_t i = 0; i < mm->nenums && !enums_mapped; i++)
-		enums_mapped = mm->enums[i]->db_name != mm->enums[i]->name;
-	{
-		size_t nc = 0;
-
-		for (size_t i = 0; i < mm->nmodels; i++)
-			nc += (mm->models[i]->pk != NULL) + mm->models[i]->nindexes;
-		psl__map_reserve(&global, nc);
-		if (mapped || v->any_schema)
-			psl__map_reserve(&tables, mm->nmodels);
-		if (enums_mapped || v->any_schema)
-			psl__map_reserve(&enums, mm->nenums);
-	}
+	if (mapped || v->any_schema)
+		psl__map_reserve(&tables, mm->nmodels);
+	if (enums_mapped || v->any_schema)
+		psl__map_reserve(&enums, mm->nenums);
 
 	/* database names of models/views and enums */
 	for (size_t i = 0; (mapped || v->any_schema) && i < mm->nmodels; i++) {
@@ -408,57 +593,63 @@ psl__names_check(psl__v *v)
 	}
 
 	/*
-	 * Fill the namespaces, model by model (fill_models()), then count
-	 * the global names; then report the clashes, once all counts are
-	 * final: only a clash needs the constraint itself again.
+	 * The namespaces were filled model by model (psl__names_fill, in
+	 * the relation checks' parts); the names too long, then count the global
+	 * names; then report the clashes, once all counts are final: only a
+	 * model with a name too long or a clash needs reading again.
 	 */
-	size_t nix = 0;
-	size_t **gctr, *gslot;
-	names_fill nf;
-
-	nf.all = v;
-	nf.ixfirst = st_alloc_array(v->a, mm->nmodels + 1,
-				    sizeof(*nf.ixfirst));
 	for (size_t i = 0; i < mm->nmodels; i++) {
-		nf.ixfirst[i] = nix;
-		nix += (mm->models[i]->pk != NULL) + mm->models[i]->nindexes;
+		st_psl_rmodel *m;
+		const st_psl_rrel **fks = nf->fks + v->rel_first[i];
+
+		if (!nf->long_name[i])
+			continue;
+		m = mm->models[i];
+		for (size_t j = 0; j <= m->nindexes; j++) {
+			st_psl_rindex *ix = j == 0 ? m->pk : m->indexes[j - 1];
+
+			if (ix)
+				too_long(v, m, ix->map, index_attr_name(ix),
+					 ix->span);
+		}
+		for (size_t j = 0; j < nf->fkn[i]; j++)
+			too_long(v, m, fks[j]->map, "@relation", fks[j]->span);
 	}
-	nf.ixfirst[mm->nmodels] = nix;
-	nf.gkeys = st_alloc_array(v->a, nix ? nix : 1, sizeof(*nf.gkeys));
-	nf.lcs = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
-				sizeof(*nf.lcs));
-	nf.fkn = st_alloc_array(v->a, mm->nmodels ? mm->nmodels : 1,
-				sizeof(*nf.fkn));
-	nf.fks = st_alloc_array(v->a, v->relfields.len ? v->relfields.len : 1,
-				sizeof(*nf.fks));
-	psl__par_models(v, fill_models, &nf, 0);
-	gctr = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gctr));
-	gslot = st_alloc_array(v->a, nix ? nix : 1, sizeof(*gslot));
-	for (size_t k = 0; k < nix; k++)
-		gctr[k] = count(&global, nf.gkeys[k], &gslot[k]);
+	global_counts(v, nf, nf->nix, &gc);
 
-	/* report, in the same order: pk, indexes, foreign keys per model */
-	for (size_t i = 0, k = 0; i < mm->nmodels; i++) {
-		st_psl_rmodel *m = mm->models[i];
-		const size_t *lc = nf.lcs[i];
-		const st_psl_rrel **fks = nf.fks + v->rel_first[i];
+	/* report, in the same order: pk, indexes, foreign keys per model;
+	 * only a model with a clash needs reading again */
+	for (size_t i = 0; i < mm->nmodels; i++) {
+		st_psl_rmodel *m;
+		const size_t *lc = nf->lcs[i];
+		const st_psl_rrel **fks = nf->fks + v->rel_first[i];
+		size_t k = nf->ixfirst[i];
+		bool any = nf->local_clash[i];
 
+		for (size_t j = k; !any && j < nf->ixfirst[i + 1]; j++)
+			any = gc.count[gc.first[j]] > 1;
+		if (!any)
+			continue;
+		m = mm->models[i];
 		if (m->pk) {
-			if (*gctr[k] > 1 || *lc > 1)
+			const size_t *g = &gc.count[gc.first[k]];
+
+			if (*g > 1 || *lc > 1)
 				clash(v, m, m->pk->db_name,
-				      index_attr_name(m->pk), m->pk->span,
-				      gctr[k], lc);
+				      index_attr_name(m->pk), m->pk->span, g,
+				      lc);
 			k++;
 			lc++;
 		}
 		for (size_t j = 0; j < m->nindexes; j++, k++, lc++) {
 			st_psl_rindex *ix = m->indexes[j];
+			const size_t *g = &gc.count[gc.first[k]];
 
-			if (*gctr[k] > 1 || *lc > 1)
+			if (*g > 1 || *lc > 1)
 				clash(v, m, ix->db_name, index_attr_name(ix),
-				      ix->span, gctr[k], lc);
+				      ix->span, g, lc);
 		}
-		for (size_t j = 0; j < nf.fkn[i]; j++, lc++) {
+		for (size_t j = 0; j < nf->fkn[i]; j++, lc++) {
 			const st_psl_rrel *r = fks[j];
 
 			if (*lc > 1)

@@ -9,11 +9,17 @@
  * psl__v of its own (st_ctx, arena, vectors, counters); psl__par_models
  * joins the parts' diagnostics and vectors in model order, so the result
  * is byte for byte a one-thread run's.  Split so: phases 1 to 3 (their
- * resolved fields in one allocation made before, field_slab), the two
- * steps of relation pairing and the relation checks
- * (validate_relations.c), the per-model constraint names (names.c).
- * Block names (phase 1), enums and the whole-schema checks stay on this
- * thread.
+ * resolved fields in one allocation made before, field_slab) with the
+ * first step of relation pairing, its second step and the relation
+ * checks (validate_relations.c), the per-model constraint names and the
+ * count of the global ones (names.c).  Block names (phase 1), enums and the
+ * whole-schema checks stay on this thread, and are kept from walking all
+ * models again: names() sums what the later phases need of the models'
+ * blocks (field counts, the parts' weights) while it reads them, and the
+ * parts of phases 1 to 3 note per model what phases 4 and 5 would
+ * otherwise look for in every model (its number of relation fields,
+ * whether schema_checks has anything to say about it), so that those
+ * passes read small arrays and only the few models that need it.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -554,20 +560,40 @@ generator(psl__v *v, const st_psl_block *b)
 	return g;
 }
 
+/* How many blocks of each kind the schema has (configuration() counts
+ * them, names() sizes its maps with them). */
+typedef struct block_counts {
+	size_t models, enums, types;
+} block_counts;
+
 static void
-configuration(psl__v *v)
+configuration(psl__v *v, block_counts *bc)
 {
 	const st_psl_schema *s = v->ast;
-	st_vec gens = ST_VEC_INIT(v->a);
+	st_vec gens = ST_VEC_INIT(v->a), conf = ST_VEC_INIT(v->a);
 	st_map gnames;
 	size_t nds = 0;
 
+	/* one pass over all blocks (thousands on a big schema): the counts,
+	 * and the few configuration blocks, read next in order */
 	st_map_init(&gnames, v->a);
-	for (size_t i = 0; i < s->nblocks; i++)
-		if (s->blocks[i]->kind == ST_PSL_DATASOURCE)
-			nds++;
+	memset(bc, 0, sizeof(*bc));
 	for (size_t i = 0; i < s->nblocks; i++) {
-		const st_psl_block *b = s->blocks[i];
+		st_psl_block_kind k;
+
+		/* the first read of each block on this thread: ask early */
+		if (i + 16 < s->nblocks)
+			__builtin_prefetch(s->blocks[i + 16]);
+		k = s->blocks[i]->kind;
+		nds += k == ST_PSL_DATASOURCE;
+		bc->models += k == ST_PSL_MODEL || k == ST_PSL_VIEW;
+		bc->enums += k == ST_PSL_ENUM;
+		bc->types += k == ST_PSL_TYPE;
+		if (k == ST_PSL_DATASOURCE || k == ST_PSL_GENERATOR)
+			st_vec_push(&conf, s->blocks[i]);
+	}
+	for (size_t i = 0; i < conf.len; i++) {
+		const st_psl_block *b = conf.items[i];
 
 		if (b->kind == ST_PSL_DATASOURCE) {
 			if (nds > 1) {
@@ -815,44 +841,66 @@ new_enum(psl__v *v, const st_psl_block *b)
 
 /*
  * The block already defined with that name (model, view, enum or
- * composite type), or NULL.  Block names share one namespace; each kind
- * has its map, and a name is in at most one of them.
+ * composite type), or NULL; with models false, among enums and
+ * composite types only (names() finds an earlier model as it inserts).
+ * Block names share one namespace; each kind has its map, and a name is
+ * in at most one of them.
  */
 static const st_psl_block *
-earlier_block(psl__v *v, const char *name, size_t len)
+earlier_block(psl__v *v, const char *name, size_t len, bool models)
 {
 	const st_psl_rmodel *m;
 	const st_psl_renum *e;
 
-	if ((m = st_map_getn(&v->m->model_map, name, len)))
+	if (models && (m = st_map_getn(&v->m->model_map, name, len)))
 		return m->ast;
 	if ((e = st_map_getn(&v->m->enum_map, name, len)))
 		return e->ast;
 	return st_map_getn(&v->type_map, name, len);
 }
 
+/*
+ * Phase 1 for the blocks: their names, the maps of block names, the
+ * models (without their fields) and enums.  Meanwhile, while each block
+ * is in the cache, the sums the later phases need of the models'
+ * blocks, so that nobody walks all models' blocks again:
+ * (*fields_before)[i] counts the fields of models[0, i) (the field slab
+ * of phases 1 to 3), v->weight[i] their work (psl__par_models' cuts).
+ */
 static void
-names(psl__v *v)
+names(psl__v *v, const block_counts *bc, size_t **fields_before)
 {
 	const st_psl_schema *s = v->ast;
 	st_vec enums = ST_VEC_INIT(v->a);
-	size_t nm = 0, ne = 0, nt = 0, nmodels = 0;
+	size_t nm = bc->models, nmodels = 0, nf = 0, w = 0;
 	st_psl_rmodel **models;
+	size_t *fb, *wt;
 
-	for (size_t i = 0; i < s->nblocks; i++) {
-		st_psl_block_kind k = s->blocks[i]->kind;
-
-		nm += k == ST_PSL_MODEL || k == ST_PSL_VIEW;
-		ne += k == ST_PSL_ENUM;
-		nt += k == ST_PSL_TYPE;
-	}
 	psl__map_reserve(&v->m->model_map, nm);
-	psl__map_reserve(&v->m->enum_map, ne);
-	psl__map_reserve(&v->type_map, nt);
+	psl__map_reserve(&v->m->enum_map, bc->enums);
+	psl__map_reserve(&v->type_map, bc->types);
 	models = nm ? st_alloc_array(v->a, nm, sizeof(*models)) : NULL;
+	fb = st_alloc_array(v->a, nm + 1, sizeof(*fb));
+	wt = st_alloc_array(v->a, nm + 1, sizeof(*wt));
 	for (size_t i = 0; i < s->nblocks; i++) {
 		const st_psl_block *b = s->blocks[i];
 		const st_psl_block *prev;
+		st_psl_rmodel *m = NULL, *pm;
+
+		/* this thread waits on memory here, block after block (the
+		 * parser's parts left them in other caches, and this loop is
+		 * too long for the CPU to run ahead on its own): ask for the
+		 * blocks (192 bytes, all read) and their names early */
+		if (i + 8 < s->nblocks) {
+			const char *pf = (const char *)s->blocks[i + 8];
+
+			__builtin_prefetch(pf);
+			__builtin_prefetch(pf + 64);
+			__builtin_prefetch(pf + 128);
+		}
+		if (i + 4 < s->nblocks)
+			__builtin_prefetch(s->blocks[i + 4]->name.name);
+		bool is_model;
 		size_t len;
 
 		if (b->kind == ST_PSL_DATASOURCE || b->kind == ST_PSL_GENERATOR ||
@@ -865,7 +913,19 @@ names(psl__v *v)
 			continue;
 		if (b->kind != ST_PSL_TYPE && reserved(v, b))
 			continue;
-		if ((prev = earlier_block(v, b->name.name, len))) {
+		is_model = b->kind == ST_PSL_MODEL || b->kind == ST_PSL_VIEW;
+		prev = earlier_block(v, b->name.name, len, !is_model);
+		if (!prev && is_model) {
+			/* insert first: one probe for the usual new name; an
+			 * earlier model is put back, and this one dropped */
+			m = new_model(v, b);
+			pm = st_map_putn(&v->m->model_map, m->name, len, m);
+			if (pm) {
+				st_map_putn(&v->m->model_map, m->name, len, pm);
+				prev = pm->ast;
+			}
+		}
+		if (prev) {
 			psl__err(v, b->name.span, "The %s \"%s\" cannot be "
 				 "defined because a %s with that name already "
 				 "exists.", kind_word(b->kind), b->name.name,
@@ -874,14 +934,14 @@ names(psl__v *v)
 		}
 		switch (b->kind) {
 		case ST_PSL_MODEL:
-		case ST_PSL_VIEW: {
-			st_psl_rmodel *m = new_model(v, b);
-
+		case ST_PSL_VIEW:
 			m->pos = nmodels;
+			fb[nmodels] = nf;
+			wt[nmodels] = w;
+			nf += b->nfields;
+			w += b->nfields + b->nattrs + 1;
 			models[nmodels++] = m;
-			st_map_putn(&v->m->model_map, m->name, len, m);
 			break;
-		}
 		case ST_PSL_ENUM: {
 			st_psl_renum *e = new_enum(v, b);
 
@@ -897,6 +957,10 @@ names(psl__v *v)
 			break;
 		}
 	}
+	fb[nmodels] = nf;
+	wt[nmodels] = w;
+	*fields_before = fb;
+	v->weight = wt;
 	v->m->models = nmodels ? models : NULL;
 	v->m->nmodels = nmodels;
 	v->m->enums = (st_psl_renum **)enums.items;
@@ -1018,6 +1082,38 @@ all_required(const st_psl_rindex *ix)
 	return true;
 }
 
+/* Whether m has a unique criteria (pk or unique) of required fields
+ * only, as Prisma asks of every model not ignored. */
+static bool
+has_criteria(const st_psl_rmodel *m)
+{
+	for (size_t i = 0; i <= m->nindexes; i++) {
+		const st_psl_rindex *ix = i < m->nindexes ? m->indexes[i] : m->pk;
+
+		if (ix && ix->kind != ST_PSL_IDX_NORMAL &&
+		    ix->kind != ST_PSL_IDX_FULLTEXT && all_required(ix))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether schema_checks may have something to say about m: false only
+ * when it has nothing to report.  Known at the end of phase 3 (m's pk,
+ * indexes, @@schema and @@ignore do not change after), so it is decided
+ * there, in m's part while m is in the cache, and the whole-schema pass
+ * of phase 5 reads one byte per model instead of every model's indexes.
+ */
+static bool
+model_look(const psl__v *v, const st_psl_rmodel *m)
+{
+	const st_psl_datasource *ds = v->m->datasource;
+
+	if (m->is_view || (ds && ds->nschemas && !m->schema))
+		return true;
+	return !m->ignored && !has_criteria(m);
+}
+
 static void
 model_checks(psl__v *v, st_psl_rmodel *m)
 {
@@ -1054,8 +1150,9 @@ model_checks(psl__v *v, st_psl_rmodel *m)
 		 loose.buf);
 }
 
+/* Phase 5's whole-schema checks; look[i]: model_look() of models[i]. */
 static void
-schema_checks(psl__v *v)
+schema_checks(psl__v *v, const unsigned char *look)
 {
 	const st_psl_datasource *ds = v->m->datasource;
 
@@ -1076,9 +1173,13 @@ schema_checks(psl__v *v)
 				 "one value.");
 	}
 	for (size_t i = 0; i < v->m->nmodels; i++) {
-		st_psl_rmodel *m = v->m->models[i];
-		const st_psl_block *b = m->ast;
+		st_psl_rmodel *m;
+		const st_psl_block *b;
 
+		if (!look[i])
+			continue;
+		m = v->m->models[i];
+		b = m->ast;
 		model_checks(v, m);
 		if (ds && ds->nschemas && !m->schema)
 			psl__err(v, st_psl_span_join(b->keyword.span, b->name.span),
@@ -1137,11 +1238,32 @@ models_part_run(void *arg)
 	p->fn(&p->v, p->from, p->to, p->arg);
 }
 
+/* Appends from's items to to: grown once (doubling, as st_vec_push
+ * grows) and copied at once, as the join of phases 1 to 3 appends tens
+ * of thousands of items (relation fields, native types) on this thread.
+ * (util/vec.h has no append of many items.) */
 static void
 vec_append(st_vec *to, const st_vec *from)
 {
-	for (size_t i = 0; i < from->len; i++)
-		st_vec_push(to, from->items[i]);
+	size_t need = to->len + from->len;
+
+	if (!from->len)
+		return;
+	if (need > to->cap) {
+		size_t cap = to->cap ? to->cap * 2 : 8;
+		void **items;
+
+		while (cap < need)
+			cap *= 2;
+		items = st_alloc_array(to->arena, cap, sizeof(*items));
+		if (to->len)
+			memcpy(items, to->items, to->len * sizeof(*items));
+		to->items = items;
+		to->cap = cap;
+	}
+	memcpy(to->items + to->len, from->items,
+	       from->len * sizeof(*to->items));
+	to->len = need;
 }
 
 /* A part's copy of v, with state of its own (made on this thread: making
@@ -1169,7 +1291,8 @@ part_init(models_part *p, const psl__v *v)
 void
 psl__par_models(psl__v *v, psl__part_fn *fn, void *arg, size_t per_model)
 {
-	size_t n = v->m->nmodels, total = 0, done = 0, at = 0;
+	size_t n = v->m->nmodels, at = 0;
+	const size_t *w = v->weight;
 	unsigned nparts = st_par_parts(n, PSL_PART_MIN);
 	models_part parts[ST_PAR_MAX];
 
@@ -1177,22 +1300,17 @@ psl__par_models(psl__v *v, psl__part_fn *fn, void *arg, size_t per_model)
 		fn(v, 0, n, arg);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		total += v->m->models[i]->ast->nfields +
-			 v->m->models[i]->ast->nattrs + 1;
 	for (unsigned k = 0; k < nparts; k++) {
-		/* each part gets one model at least (nparts <= n) */
-		size_t from = at, goal = total / nparts * (k + 1),
+		/* each part gets one model at least (nparts <= n); w[at] is
+		 * the work of the models before at */
+		size_t from = at, goal = w[n] / nparts * (k + 1),
 		       last = n - (nparts - 1 - k);
 
 		if (k + 1 == nparts)
 			at = n;
 		else
-			while (at < last && (done < goal || at == from)) {
-				const st_psl_block *b = v->m->models[at++]->ast;
-
-				done += b->nfields + b->nattrs + 1;
-			}
+			while (at < last && (w[at] < goal || at == from))
+				at++;
 		if (k == 0) {
 			parts[0].v = *v;
 		} else {
@@ -1247,21 +1365,27 @@ typedef struct field_slab {
 	size_t *first;
 	st_psl_rfield **ptrs;
 	st_psl_rfield *mem;
+	/* and what phases 1 to 3 find out per model for the later ones,
+	 * written by the part of models[i]: its number of relation fields
+	 * (v->rel_first) and their keys for pairing (phase 4), and
+	 * model_look() (phase 5) */
+	size_t *nrel;
+	unsigned char *look;
+	psl__relkeys *relkeys;  /* pairing, step 1 (v->relkeys) */
 } field_slab;
 
+/* first: the models' field counts summed (names()). */
 static void
-field_slab_init(psl__v *v, field_slab *fs)
+field_slab_init(psl__v *v, field_slab *fs, size_t *first)
 {
-	size_t n = v->m->nmodels, total = 0;
+	size_t n = v->m->nmodels, total = first[n];
 
-	fs->first = st_alloc_array(v->a, n + 1, sizeof(*fs->first));
-	for (size_t i = 0; i < n; i++) {
-		fs->first[i] = total;
-		total += v->m->models[i]->ast->nfields;
-	}
-	fs->first[n] = total;
+	fs->first = first;
 	fs->ptrs = st_alloc_array(v->a, total ? total : 1, sizeof(*fs->ptrs));
 	fs->mem = st_alloc_array(v->a, total ? total : 1, sizeof(*fs->mem));
+	fs->nrel = st_alloc_array(v->a, n + 1, sizeof(*fs->nrel));
+	fs->look = st_alloc_array(v->a, n ? n : 1, sizeof(*fs->look));
+	fs->relkeys = st_alloc_array(v->a, n ? n : 1, sizeof(*fs->relkeys));
 }
 
 static void
@@ -1282,7 +1406,30 @@ models_range(psl__v *v, size_t from, size_t to, void *arg)
 		 * relfields by resolve_field_type */
 		for (size_t j = r0; j < v->relfields.len; j++)
 			psl__relation_read(v, v->relfields.items[j]);
+		fs->nrel[i] = v->relfields.len - r0;
+		psl__relation_keys(v, (st_psl_rfield **)v->relfields.items + r0,
+				   fs->nrel[i], &fs->relkeys[i]);
+		fs->look[i] = model_look(v, rm);
 	}
+}
+
+/* v->rel_first from the counts of phases 1 to 3 (relfields holds the
+ * relation fields model by model: phase 2, joined in model order), and
+ * the keys of pairing's step 1. */
+static void
+rel_first(psl__v *v, const field_slab *fs)
+{
+	size_t n = v->m->nmodels, k = 0;
+
+	v->relkeys = fs->relkeys;
+	v->rel_first = fs->nrel;
+	for (size_t i = 0; i < n; i++) {
+		size_t c = fs->nrel[i];
+
+		v->rel_first[i] = k;
+		k += c;
+	}
+	v->rel_first[n] = k;
 }
 
 /* ==== entry point ==== */
@@ -1301,6 +1448,8 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 {
 	psl__v v = { 0 };
 	field_slab slab;
+	size_t *fields_before;
+	block_counts counts;
 	st_psl_model *m;
 	size_t nsyntax = 0;
 
@@ -1324,16 +1473,17 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	st_map_init(&v.type_map, v.a);
 	*out = m;
 
-	configuration(&v);
+	configuration(&v, &counts);
 
 	/* Prisma 7 (the oracle) reports name, type and attribute errors
 	 * together: these phases do not stop at an earlier error. */
-	names(&v);
+	names(&v, &counts, &fields_before);
 	/* phases 1 to 3, model by model, in parts on big schemas */
-	field_slab_init(&v, &slab);
+	field_slab_init(&v, &slab, fields_before);
 	/* ~3 KB per model: a part's arena starts on huge pages rather
 	 * than a run of small blocks, each page a fault */
 	psl__par_models(&v, models_range, &slab, 3072);
+	rel_first(&v, &slab);
 	composite_types(&v);
 	for (size_t i = 0; i < m->nenums; i++)
 		psl__attrs_enum(&v, m->enums[i]);
@@ -1343,10 +1493,15 @@ st_psl_validate(st_ctx *cx, const st_psl_schema *ast, st_psl_model **out)
 	for (size_t i = 0; i < ast->nfiles; i++)
 		nsyntax += ast->files[i] ? ast->files[i]->nerrors : 0;
 	if (v.nerrors == 0 && nsyntax == 0) {
+		psl__names *names;
+
 		psl__attrs_late(&v);
-		schema_checks(&v);
-		psl__relations_check(&v);
-		psl__names_check(&v);
+		schema_checks(&v, slab.look);
+		/* the constraint names' namespaces are filled in the parts of
+		 * the relation checks: the messages of both come in turn */
+		names = psl__names_prepare(&v);
+		psl__relations_check(&v, psl__names_fill, names);
+		psl__names_check(&v, names);
 	}
 
 	m->m2m = (st_psl_m2m **)v.m2m.items;

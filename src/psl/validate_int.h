@@ -42,15 +42,21 @@ typedef struct psl__v {
 	st_map type_map;     /* composite type name -> block */
 	st_vec relfields;    /* st_psl_rfield * with T_RELATION */
 	st_vec m2m;          /* st_psl_m2m * */
-	/* validate_relations.c: relfields holds the relation fields model
-	 * by model, those of models[k] at [rel_first[k], rel_first[k + 1]).
-	 * The fields of one model with the same related model and relation
-	 * name (none and "" alike) form a group: relgroup[i] is the index
-	 * of the first field of relfields[i]'s group, relgroup_len[j] the
-	 * size of the group that field j leads. */
+	/* relfields holds the relation fields model by model, those of
+	 * models[k] at [rel_first[k], rel_first[k + 1]) (set by validate.c
+	 * after phases 1 to 3, from counts their parts make).
+	 * validate_relations.c: the fields of one model with the same
+	 * related model and relation name (none and "" alike) form a group:
+	 * relgroup[i] is the index of the first field of relfields[i]'s
+	 * group, relgroup_len[j] the size of the group that field j leads. */
 	size_t *rel_first;
+	struct psl__relkeys *relkeys; /* per model (psl__relation_keys) */
 	size_t *relgroup;
 	size_t *relgroup_len;
+	/* weight[i]: the work of models[0, i) (fields, attributes and one
+	 * for the model, each), summed by names() in phase 1, for cutting
+	 * psl__par_models' parts */
+	size_t *weight;
 	st_vec natives;      /* (rfield, st_psl_native * or NULL) pairs: @db.X
 	                      * decoded in phase 3, set on the field in 5 */
 	/* While set, psl__err() keeps errors in `deferred` (psl__defer_msg
@@ -139,15 +145,38 @@ void psl__default(psl__v *v, st_psl_rfield *f, const st_psl_attr *a);
 /* validate_relations.c: @relation of a relation field (phase 3, after
  * the field's attributes), pairing (phase 4) and checks (phase 5) */
 void psl__relation_read(psl__v *v, st_psl_rfield *f);
+/* One model's relation fields keyed for pairing, made by the model's part
+ * of phases 1 to 3 once its @relation attributes are read, and read by
+ * psl__relations_pair: keys sorted by (related model, name); j counting
+ * the model's relation fields in order, at[j] is field j's key, lead[j]
+ * the first field of j's group, len[j] the size of the group j leads
+ * (0 when it leads none).  All NULL for a model without any. */
+typedef struct psl__relkeys {
+	struct psl__relkey *keys;
+	size_t *at, *lead, *len;
+} psl__relkeys;
+void psl__relation_keys(psl__v *v, st_psl_rfield *const *fs, size_t n,
+			psl__relkeys *out);
 void psl__relations_pair(psl__v *v);
-void psl__relations_check(psl__v *v);
+/* The relation checks of phase 5; also(pv, from, to, arg) runs once over
+ * all models, in the checks' parts (or alone when they stop early), for
+ * work of phase 5 that reports nothing (psl__names_fill). */
+void psl__relations_check(psl__v *v, psl__part_fn *also, void *arg);
 
 /* native_types.c: decodes @db.X on f: the native type, or NULL after
  * reporting why not */
 st_psl_native *psl__native(psl__v *v, const st_psl_rfield *f,
 			   const st_psl_attr *a);
 
-/* names.c: constraint namespaces and database name clashes (phase 5) */
-void psl__names_check(psl__v *v);
+/*
+ * names.c: constraint namespaces and database name clashes (phase 5), in
+ * three steps: psl__names_prepare (on this thread), psl__names_fill over
+ * all models (a psl__part_fn: run in the parts of the relation checks,
+ * psl__relations_check), then psl__names_check (the messages).
+ */
+typedef struct psl__names psl__names;
+psl__names *psl__names_prepare(psl__v *v);
+void psl__names_fill(psl__v *pv, size_t from, size_t to, void *names);
+void psl__names_check(psl__v *v, psl__names *names);
 
 #endif

@@ -3,10 +3,12 @@
  * pairing each relation field with its back-relation field, deciding
  * 1:1 / 1:n / implicit m:n and the side that holds the foreign key, and
  * Prisma's checks on them (phase 5).  On a big schema, pairing (in two
- * steps) and the checks run in parts, each for a range of models
- * (psl__par_models): a part writes only its own relation fields' state,
- * and its messages join in relfields order; the join tables of implicit
- * m:n relations are made after the join, in relfields order.
+ * steps, the first in the parts of phases 1 to 3) and the checks run in
+ * parts, each for a range of models (psl__par_models): a part writes
+ * only its own relation fields' state, and its messages join in
+ * relfields order; the join tables of implicit m:n relations are made
+ * after the join, in relfields order.  The checks' parts also fill the
+ * constraint namespaces of their models (names.c), one run for both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -276,39 +278,49 @@ classify(psl__v *v, st_psl_rfield *f)
 		r->kind = ST_PSL_REL_ONE_TO_ONE;
 }
 
-/* The join tables of implicit many-to-many relations, made by the side
- * that comes first in relfields. */
+/* The join table of f's relation when it is an implicit many-to-many
+ * one, made by the side that comes first in relfields. */
 static void
-m2m_tables(psl__v *v)
+m2m_table(psl__v *v, st_psl_rfield *f)
 {
-	for (size_t i = 0; i < v->relfields.len; i++) {
-		st_psl_rfield *f = v->relfields.items[i], *back = f->rel->back;
-		st_psl_rrel *r = f->rel, *b;
-		st_psl_m2m *mm;
-		bool first;
+	st_psl_rfield *back = f->rel->back;
+	st_psl_rrel *r = f->rel, *b;
+	st_psl_m2m *mm;
+	bool first;
 
-		if (r->kind != ST_PSL_REL_MANY_TO_MANY)
+	if (r->kind != ST_PSL_REL_MANY_TO_MANY)
+		return;
+	b = back->rel;
+	if (b->m2m || r->m2m) {
+		r->m2m = b->m2m;
+		return;
+	}
+	mm = st_alloc(v->a, sizeof(*mm));
+	first = strcmp(f->model->name, back->model->name) < 0 ||
+		(f->model == back->model && strcmp(f->name, back->name) <= 0);
+	mm->name = r->name;
+	mm->table = st_strfmt(v->a, "_%s", r->name);
+	mm->model_a = first ? f->model : back->model;
+	mm->model_b = first ? back->model : f->model;
+	mm->field_a = first ? f : back;
+	mm->field_b = first ? back : f;
+	mm->id_a = single_id(mm->model_a);
+	mm->id_b = single_id(mm->model_b);
+	mm->schema = mm->model_a->schema;
+	st_vec_push(&v->m2m, mm);
+	r->m2m = mm;
+}
+
+/* The join tables, in relfields order; has[k]: models[k] has a
+ * many-to-many relation field (the others are not read again). */
+static void
+m2m_tables(psl__v *v, const unsigned char *has)
+{
+	for (size_t k = 0; k < v->m->nmodels; k++) {
+		if (!has[k])
 			continue;
-		b = back->rel;
-		if (b->m2m || r->m2m) {
-			r->m2m = b->m2m;
-			continue;
-		}
-		mm = st_alloc(v->a, sizeof(*mm));
-		first = strcmp(f->model->name, back->model->name) < 0 ||
-			(f->model == back->model &&
-			 strcmp(f->name, back->name) <= 0);
-		mm->name = r->name;
-		mm->table = st_strfmt(v->a, "_%s", r->name);
-		mm->model_a = first ? f->model : back->model;
-		mm->model_b = first ? back->model : f->model;
-		mm->field_a = first ? f : back;
-		mm->field_b = first ? back : f;
-		mm->id_a = single_id(mm->model_a);
-		mm->id_b = single_id(mm->model_b);
-		mm->schema = mm->model_a->schema;
-		st_vec_push(&v->m2m, mm);
-		r->m2m = mm;
+		for (size_t i = v->rel_first[k]; i < v->rel_first[k + 1]; i++)
+			m2m_table(v, v->relfields.items[i]);
 	}
 }
 
@@ -337,8 +349,9 @@ fk_details(psl__v *v, st_psl_rfield *f)
 }
 
 /* One relation field for pairing: its related model (by position), its
- * relation name (none and "" alike) and its index in relfields. */
-typedef struct relkey {
+ * relation name (none and "" alike) and its index among its model's
+ * relation fields. */
+typedef struct psl__relkey {
 	size_t to;
 	const char *name;
 	size_t i;
@@ -380,89 +393,111 @@ lower_bound(const relkey *k, size_t n, size_t to, const char *name)
 	return lo;
 }
 
+/*
+ * Pairing, step 1, for the n relation fields fs of one model, in phase 3
+ * (models_range in validate.c, in the model's part, while they are in
+ * the cache): the keys, sorted, and the groups (see validate_int.h).
+ * Reads of other models only their positions, set in phase 1.
+ */
+void
+psl__relation_keys(psl__v *v, st_psl_rfield *const *fs, size_t n,
+		   psl__relkeys *out)
+{
+	relkey *keys;
+
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return;
+	keys = st_alloc_array(v->a, n, sizeof(*keys));
+	out->at = st_alloc_array(v->a, 3 * n, sizeof(*out->at));
+	out->lead = out->at + n;
+	out->len = out->lead + n;
+	for (size_t j = 0; j < n; j++) {
+		const st_psl_rrel *r = fs[j]->rel;
+
+		keys[j].to = r->related->pos;
+		keys[j].name = r->name ? r->name : "";
+		keys[j].i = j;
+	}
+	if (n > 1)
+		qsort(keys, n, sizeof(*keys), cmp_relkey);
+	/* runs of equal (to, name) are the groups, each led by its first
+	 * field */
+	for (size_t p = 0; p < n; p++) {
+		size_t j = keys[p].i;
+		bool start = p == 0 || cmp_relkey_name(&keys[p - 1], keys[p].to,
+						       keys[p].name) != 0;
+
+		out->at[j] = p;
+		out->lead[j] = start ? j : out->lead[keys[p - 1].i];
+		out->len[out->lead[j]]++;
+	}
+	out->keys = keys;
+}
+
 /* The state of pairing, shared by its parts (read only but for the
  * entries of each part's own relation fields). */
 typedef struct pairing {
 	st_psl_rfield **rf;
 	size_t *first;  /* rf of models[k]: [first[k], first[k + 1]) */
+	const psl__relkeys *rk; /* rk[k]: models[k]'s keys (step 1) */
 	size_t *lead;   /* lead[i]: first field of rf[i]'s group */
 	size_t *len;    /* len[lead]: fields in the group */
-	size_t *at;     /* at[i]: rf[i]'s key in keys */
-	relkey *keys;   /* each model's keys, sorted */
+	unsigned char *has_m2m; /* has_m2m[k]: models[k] has an m:n field */
 } pairing;
 
-/* Pairing, step 1 for models[from, to): `references` (phase 4: other
- * models' fields are known now), the keys, sorted per model, and the
- * groups. */
-static void
-pair_keys(psl__v *v, size_t from, size_t to, void *arg)
-{
-	pairing *pg = arg;
-	relkey *keys = pg->keys;
-
-	for (size_t i = pg->first[from]; i < pg->first[to]; i++) {
-		const st_psl_rrel *r = pg->rf[i]->rel;
-
-		read_references(v, pg->rf[i]);
-		keys[i].to = r->related->pos;
-		keys[i].name = r->name ? r->name : "";
-		keys[i].i = i;
-	}
-	for (size_t m = from; m < to; m++) {
-		size_t s = pg->first[m], e = pg->first[m + 1];
-
-		if (e - s > 1)
-			qsort(keys + s, e - s, sizeof(*keys), cmp_relkey);
-		/* runs of equal (to, name) are the groups, each led by its
-		 * first field */
-		for (size_t p = s; p < e; p++) {
-			size_t i = keys[p].i;
-			bool start = p == s || cmp_relkey_name(&keys[p - 1],
-					keys[p].to, keys[p].name) != 0;
-
-			pg->at[i] = p;
-			pg->lead[i] = start ? i : pg->lead[keys[p - 1].i];
-			pg->len[pg->lead[i]]++;
-		}
-	}
-}
-
 /*
- * Pairing, step 2 for models[from, to): each relation field finds its
- * other side in the keys of step 1 (every model's, complete now) and sets
- * its own back; the other side finds it the same way, the pairing being
- * symmetric.  Then its kind, and on the side that holds the foreign key
- * its actions and name.
+ * Pairing, step 2 for models[from, to): first `references` (phase 4:
+ * other models' fields are known now); then each relation field finds
+ * its other side in the keys of step 1 (every model's, complete now) and
+ * sets its own back; the other side finds it the same way, the pairing
+ * being symmetric.  Then its kind, and on the side that holds the
+ * foreign key its actions and name.
  */
 static void
 pair_fields(psl__v *v, size_t from, size_t to, void *arg)
 {
 	const pairing *pg = arg;
-	const relkey *keys = pg->keys;
 	size_t s = pg->first[from], e = pg->first[to];
 
-	for (size_t i = s; i < e; i++) {
-		st_psl_rfield *f = pg->rf[i];
-		const st_psl_rmodel *a = f->model, *b = f->rel->related;
-		const char *name = keys[pg->at[i]].name;
-		size_t g = pg->lead[i], p, bs, be;
+	for (size_t i = s; i < e; i++)
+		read_references(v, pg->rf[i]);
+	for (size_t m = from; m < to; m++) {
+		const psl__relkeys *ka = &pg->rk[m];
+		size_t base = pg->first[m], n = pg->first[m + 1] - base;
 
-		if (pg->len[g] != (a == b ? 2 : 1))
-			continue;
-		if (a == b) {
-			/* the group's two keys are side by side */
-			size_t other = keys[pg->at[g] + 1].i;
+		for (size_t j = 0; j < n; j++) {
+			size_t i = base + j, g = ka->lead[j], p, bs, nb;
+			st_psl_rfield *f = pg->rf[i];
+			const st_psl_rmodel *a = f->model, *b = f->rel->related;
+			const char *name = ka->keys[ka->at[j]].name;
+			const psl__relkeys *kb;
 
-			f->rel->back = pg->rf[i == g ? other : g];
-			continue;
+			/* the groups, in relfields' numbering */
+			pg->lead[i] = base + g;
+			pg->len[i] = ka->len[j];
+			if (ka->len[g] != (a == b ? 2u : 1u))
+				continue;
+			if (a == b) {
+				/* the group's two keys are side by side */
+				size_t other = ka->keys[ka->at[g] + 1].i;
+
+				if (j != g)
+					other = g;
+				f->rel->back = pg->rf[base + other];
+				continue;
+			}
+			/* B's group for A and this name: paired when it is one
+			 * field */
+			kb = &pg->rk[b->pos];
+			bs = pg->first[b->pos];
+			nb = pg->first[b->pos + 1] - bs;
+			p = lower_bound(kb->keys, nb, a->pos, name);
+			if (p < nb &&
+			    !cmp_relkey_name(&kb->keys[p], a->pos, name) &&
+			    kb->len[kb->keys[p].i] == 1)
+				f->rel->back = pg->rf[bs + kb->keys[p].i];
 		}
-		/* B's group for A and this name: paired when it is one field */
-		bs = pg->first[b->pos];
-		be = pg->first[b->pos + 1];
-		p = bs + lower_bound(keys + bs, be - bs, a->pos, name);
-		if (p < be && !cmp_relkey_name(&keys[p], a->pos, name) &&
-		    pg->len[keys[p].i] == 1)
-			f->rel->back = pg->rf[keys[p].i];
 	}
 	for (size_t i = s; i < e; i++)
 		classify(v, pg->rf[i]);
@@ -471,9 +506,10 @@ pair_fields(psl__v *v, size_t from, size_t to, void *arg)
 	for (size_t i = s; i < e; i++) {
 		st_psl_rfield *f = pg->rf[i];
 
-		if (f->rel->kind == ST_PSL_REL_MANY_TO_MANY)
+		if (f->rel->kind == ST_PSL_REL_MANY_TO_MANY) {
 			f->rel->holds_fk = false;
-		else if (f->rel->kind == ST_PSL_REL_ONE_TO_MANY &&
+			pg->has_m2m[f->model->pos] = 1;
+		} else if (f->rel->kind == ST_PSL_REL_ONE_TO_MANY &&
 			 f->arity != ST_PSL_LIST && f->rel->back)
 			f->rel->holds_fk = true;
 		fk_details(v, f);
@@ -490,37 +526,30 @@ pair_fields(psl__v *v, size_t from, size_t to, void *arg)
  * by binary search: no keys to build or hash, and no quadratic cost for
  * a model with very many relations.
  *
- * On a big schema both steps run in parts (psl__par_models), each for a
- * range of models, writing only the entries of its own relation fields;
- * the second step needs every model's keys, hence two runs.  The only
- * messages (unknown `references`, step 1) join in relfields order.
+ * Step 1 (the keys) runs model by model in phase 3, in the parts of
+ * phases 1 to 3 (psl__relation_keys); step 2 needs every model's keys,
+ * and runs after them, in parts (psl__par_models) on a big schema, each
+ * for a range of models, writing only the entries of its own relation
+ * fields.  The only messages (unknown `references`) join in relfields
+ * order.
  */
 void
 psl__relations_pair(psl__v *v)
 {
-	size_t n = v->relfields.len, nm = v->m->nmodels, nn = n ? n : 1;
+	size_t n = v->relfields.len, nn = n ? n : 1;
 	pairing pg;
-	size_t k = 0;
 
 	pg.rf = (st_psl_rfield **)v->relfields.items;
-	pg.first = st_alloc_array(v->a, nm + 1, sizeof(*pg.first));
+	pg.first = v->rel_first;
+	pg.rk = v->relkeys;
 	pg.lead = st_alloc_array(v->a, nn, sizeof(*pg.lead));
 	pg.len = st_alloc_array(v->a, nn, sizeof(*pg.len));
-	pg.at = st_alloc_array(v->a, nn, sizeof(*pg.at));
-	pg.keys = st_alloc_array(v->a, nn, sizeof(*pg.keys));
-	/* phase 2 collected relfields model by model, fields in order */
-	for (size_t i = 0; i < nm; i++) {
-		pg.first[i] = k;
-		while (k < n && pg.rf[k]->model == v->m->models[i])
-			k++;
-	}
-	pg.first[nm] = n;
-	psl__par_models(v, pair_keys, &pg, 0);
+	pg.has_m2m = st_alloc_array(v->a, v->m->nmodels ? v->m->nmodels : 1,
+				    sizeof(*pg.has_m2m));
 	psl__par_models(v, pair_fields, &pg, 0);
-	v->rel_first = pg.first;
 	v->relgroup = pg.lead;
 	v->relgroup_len = pg.len;
-	m2m_tables(v);
+	m2m_tables(v, pg.has_m2m);
 }
 
 /* ==== phase 5 checks ==== */
@@ -882,11 +911,21 @@ check_pair(psl__v *v, st_psl_rfield *f)
 	}
 }
 
-/* Phase 5 checks of the relation fields of models[from, to). */
+/* The relation checks' parts: the whole v (read through a copy taken
+ * before the run), and the work that goes with them. */
+typedef struct checks {
+	const psl__v *all;
+	psl__part_fn *also;
+	void *arg;
+} checks;
+
+/* Phase 5 checks of the relation fields of models[from, to), then the
+ * work that goes with them for the same models. */
 static void
 check_fields(psl__v *v, size_t from, size_t to, void *arg)
 {
-	const psl__v *all = arg;
+	const checks *ck = arg;
+	const psl__v *all = ck->all;
 
 	for (size_t i = all->rel_first[from]; i < all->rel_first[to]; i++) {
 		st_psl_rfield *f = all->relfields.items[i];
@@ -908,22 +947,31 @@ check_fields(psl__v *v, size_t from, size_t to, void *arg)
 		}
 		check_pair(v, f);
 	}
+	if (ck->also)
+		ck->also(v, from, to, ck->arg);
 }
 
 void
-psl__relations_check(psl__v *v)
+psl__relations_check(psl__v *v, psl__part_fn *also, void *arg)
 {
 	psl__v all;
+	checks ck;
 
 	for (size_t i = 0; i < v->relfields.len; i++)
 		/* the field's group: its model's fields with the same related
 		 * model and name, as paired; only a group of two or more can
 		 * be ambiguous (known without reading the field) */
 		if (v->relgroup_len[v->relgroup[i]] > 1 &&
-		    ambiguity(v, v->relfields.items[i], i))
+		    ambiguity(v, v->relfields.items[i], i)) {
+			if (also)
+				psl__par_models(v, also, arg, 0);
 			return;
+		}
 	/* the checks read the paired model and report only: in parts,
 	 * each reading relfields through a copy of v taken before */
 	all = *v;
-	psl__par_models(v, check_fields, &all, 0);
+	ck.all = &all;
+	ck.also = also;
+	ck.arg = arg;
+	psl__par_models(v, check_fields, &ck, 0);
 }

@@ -804,6 +804,89 @@ test_validate_split__big_schema(void **state)
 	}
 }
 
+/* How many times needle occurs in hay. */
+static size_t
+occurrences(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * The whole-schema work of phases 4 and 5 that reads what the parts of
+ * phases 1 to 3 noted per model (relation field counts, which models
+ * schema_checks must look at) and the global constraint names counted in
+ * shards on threads (names.c global_counts): a schema valid up to phase
+ * 5, with its errors spread over the models, validated on one thread and
+ * split into as many parts and shards as STRATA_PAR_MIN=1 gives.  The
+ * messages are counted too, so that a join losing some (on both paths)
+ * fails as well.
+ */
+static void
+test_validate_split__late_checks(void **state)
+{
+	st_ctx *cx = st_ctx_new(NULL);
+	st_strbuf sb, one = ST_STRBUF_INIT, split = ST_STRBUF_INIT;
+	st_source *src;
+	st_psl_schema *ast = NULL;
+	size_t nshared = 0, ndup = 0, nloose = 0;
+
+	st_strbuf_init_arena(&sb, cx->arena);
+	st_strbuf_adds(&sb, "datasource db {\n  provider = \"postgresql\"\n}\n");
+	for (int i = 1; i <= 300; i++) {
+		bool loose = i % 37 == 5;
+
+		/* no unique criteria of required fields only */
+		st_strbuf_addf(&sb, "model M%d {\n  id   Int%s\n"
+			       "  name String\n  slug String%s @unique\n", i,
+			       loose ? "? @unique" : " @id", loose ? "?" : "");
+		nloose += loose;
+		/* implicit many-to-many relations between neighbours */
+		if (i % 50 == 0)
+			st_strbuf_addf(&sb, "  tags M%d[]\n", i - 1);
+		if (i % 50 == 49)
+			st_strbuf_addf(&sb, "  tagged M%d[]\n", i + 1);
+		/* one name in the global namespace of several models */
+		if (i % 41 == 3) {
+			st_strbuf_adds(&sb, "  @@index([name], map: \"shared\")\n");
+			nshared++;
+		}
+		/* a name twice in one model: both namespaces */
+		if (i % 53 == 7) {
+			st_strbuf_addf(&sb, "  @@index([name], map: \"dup%d\")\n"
+				       "  @@unique([slug, name], map: \"dup%d\")\n",
+				       i, i);
+			ndup++;
+		}
+		st_strbuf_adds(&sb, "}\n");
+	}
+	st_strbuf_adds(&sb, "view V1 {\n  id Int @unique\n}\n");
+	src = st_source_new(cx, "late.prisma", sb.buf, sb.len);
+	assert_int_equal(st_psl_parse_schema(cx, &src, 1, &ast), 0);
+	validate_with(ast, "1", NULL, &one);
+	validate_with(ast, "4", "1", &split);
+	if (strcmp(one.buf, split.buf) != 0) {
+		fprintf(stderr, "one thread:\n%s\nsplit:\n%s\n", one.buf,
+			split.buf);
+		fail_msg("late checks differ when split");
+	}
+	assert_int_equal(occurrences(one.buf, "namespace: global"),
+			 nshared + 2 * ndup);
+	assert_int_equal(occurrences(one.buf, "namespace: on model"),
+			 2 * ndup);
+	assert_int_equal(occurrences(one.buf, "at least one unique criteria"),
+			 nloose);
+	assert_int_equal(occurrences(one.buf, "the `views` preview feature"),
+			 1);
+	assert_int_equal(occurrences(one.buf, "m2m _M"), 6);
+	st_strbuf_release(&one);
+	st_strbuf_release(&split);
+	st_ctx_free(cx);
+}
+
 int
 main(void)
 {
@@ -820,6 +903,7 @@ main(void)
 		cmocka_unit_test(test_validate_corpus__all_valid),
 		cmocka_unit_test(test_validate_split__fixtures_and_corpus),
 		cmocka_unit_test(test_validate_split__big_schema),
+		cmocka_unit_test(test_validate_split__late_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
