@@ -2,7 +2,9 @@
  * test_diff.c - the SQL schema model, the differ, the renderer, the
  * summary and the destructive-change checker, on hand-built models and on
  * small schemas (through the parser and validator), with expectations
- * taken from the real Prisma 7.10 (../shared/reference/samples).
+ * taken from the real Prisma 7.10 (../shared/reference/samples); and each
+ * stage in parts on threads against its one-thread result (the differ
+ * step by step, on the corpus, the diff-pairs and a generated big pair).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -586,6 +588,250 @@ test_sqlschema_split__corpus_and_pairs(void **state)
 		skip();
 }
 
+/* ==== the differ in parts = in one pass, step by step ==== */
+
+static void
+assert_vec_same(const st_vec *a, const st_vec *b)
+{
+	assert_int_equal(a->len, b->len);
+	for (size_t i = 0; i < a->len; i++)
+		assert_ptr_equal(a->items[i], b->items[i]);
+}
+
+/*
+ * Every field of every step the same (the objects of the same two
+ * schemas, the lists made anew): more than the script shows, e.g. a
+ * default usage of an enum that the renderer would print the same from
+ * another column of that name.
+ */
+static void
+assert_steps_same(const st_diff_result *one, const st_diff_result *split,
+		  const char *what)
+{
+	if (one->steps.len != split->steps.len)
+		print_error("%s: %zu steps in one pass, %zu in parts\n", what,
+			    one->steps.len, split->steps.len);
+	assert_int_equal(one->steps.len, split->steps.len);
+	for (size_t i = 0; i < one->steps.len; i++) {
+		const st_step *x = one->steps.items[i], *y = split->steps.items[i];
+
+		if (x->kind != y->kind)
+			print_error("%s: step %zu is %s in one pass, %s in parts\n",
+				    what, i, st_step_name(x->kind),
+				    st_step_name(y->kind));
+		assert_int_equal(x->kind, y->kind);
+		assert_int_equal(x->ext_alter_version, y->ext_alter_version);
+		assert_int_equal(x->ext_alter_schema, y->ext_alter_schema);
+		assert_int_equal(x->from_drop_and_recreate,
+				 y->from_drop_and_recreate);
+		assert_ptr_equal(x->ns, y->ns);
+		assert_ptr_equal(x->ext_prev, y->ext_prev);
+		assert_ptr_equal(x->ext_next, y->ext_next);
+		assert_ptr_equal(x->enum_prev, y->enum_prev);
+		assert_ptr_equal(x->enum_next, y->enum_next);
+		assert_ptr_equal(x->table_prev, y->table_prev);
+		assert_ptr_equal(x->table_next, y->table_next);
+		assert_ptr_equal(x->index_prev, y->index_prev);
+		assert_ptr_equal(x->index_next, y->index_next);
+		assert_ptr_equal(x->fk_prev, y->fk_prev);
+		assert_ptr_equal(x->fk_next, y->fk_next);
+		if (x->kind == ST_STEP_ALTER_TABLE) {
+			assert_int_equal(x->changes.len, y->changes.len);
+			for (size_t j = 0; j < x->changes.len; j++) {
+				const st_table_change *c = x->changes.items[j];
+				const st_table_change *d = y->changes.items[j];
+
+				assert_int_equal(c->kind, d->kind);
+				assert_ptr_equal(c->prev, d->prev);
+				assert_ptr_equal(c->next, d->next);
+				assert_int_equal(c->changes, d->changes);
+				assert_int_equal(c->type_change, d->type_change);
+			}
+		} else if (x->kind == ST_STEP_ALTER_ENUM) {
+			const st_alter_enum *e = x->alter_enum, *f = y->alter_enum;
+
+			assert_vec_same(&e->created_values, &f->created_values);
+			assert_vec_same(&e->dropped_values, &f->dropped_values);
+			assert_int_equal(e->default_usages.len,
+					 f->default_usages.len);
+			for (size_t j = 0; j < e->default_usages.len; j++) {
+				const st_enum_usage *u = e->default_usages.items[j];
+				const st_enum_usage *v = f->default_usages.items[j];
+
+				assert_ptr_equal(u->prev, v->prev);
+				assert_ptr_equal(u->next, v->next);
+			}
+		}
+	}
+}
+
+/* st_diff from a to b (schemas, NULL: the empty one) on one thread and
+ * in as many parts as can be; returns 1 when both validate. */
+static int
+assert_diff_steps_same(st_ctx *lcx, st_schema *a, st_schema *b,
+		       const char *what)
+{
+	st_diff_result *one, *split;
+
+	if (!a || !b)
+		return 0;
+	par_env(false);
+	assert_int_equal(st_diff(lcx, a, b, &one), 0);
+	par_env(true);
+	assert_int_equal(st_diff(lcx, a, b, &split), 0);
+	assert_steps_same(one, split, what);
+	return 1;
+}
+
+/*
+ * A schema of n models in a chain of relations (bench/gen-schema.sh's
+ * shape), and a version b of it with every kind of change the differ
+ * makes in parts, spread over the tables: types (risky, not castable),
+ * columns added and dropped, indexes changed and dropped, foreign keys
+ * changed, tables added and dropped, and a value dropped from an enum
+ * that many columns (of dropped tables too) have as default.
+ */
+static char *
+gen_schema(st_arena *a, int n, bool b)
+{
+	st_strbuf sb;
+
+	st_strbuf_init_arena(&sb, a);
+	st_strbuf_addf(&sb, "datasource db {\n  provider = \"postgresql\"\n}\n\n"
+		       "enum Status {\n  ACTIVE\n  ARCHIVED\n%s  DELETED\n}\n\n",
+		       b ? "" : "  PAUSED\n");
+	for (int i = 1; i <= n; i++) {
+		st_strbuf_addf(&sb, "model M%d {\n"
+			       "  id Int @id @default(autoincrement())\n"
+			       "  name String @db.VarChar(%d)\n"
+			       "  slug String%s\n"
+			       "  status Status @default(ACTIVE)\n", i,
+			       b && i % 7 == 0 ? 80 : 120,
+			       b && i % 17 == 0 ? "" : " @unique");
+		if (!(b && i % 19 == 0))
+			st_strbuf_adds(&sb, "  amount Decimal? @db.Decimal(12, 2)\n");
+		st_strbuf_addf(&sb, "  data %s?\n",
+			       b && i % 43 == 0 ? "Int" : "Json");
+		if (b && i % 11 == 0)
+			st_strbuf_adds(&sb, "  extra Int?\n");
+		st_strbuf_adds(&sb, "  createdAt DateTime @default(now())\n");
+		if (b && i % 29 == 0)
+			st_strbuf_addf(&sb, "  n N%d?\n", i);
+		if (i > 1)
+			st_strbuf_addf(&sb, "  parentId Int?\n"
+				       "  parent M%d? @relation(\"P%d\", "
+				       "fields: [parentId], references: [id], "
+				       "onDelete: %s)\n", i - 1, i,
+				       b && i % 41 == 0 ? "SetNull" : "Cascade");
+		if (i < n)
+			st_strbuf_addf(&sb, "  children M%d[] @relation(\"P%d\")\n",
+				       i + 1, i + 1);
+		st_strbuf_addf(&sb, "\n  @@index([%s])\n}\n\n",
+			       b && i % 13 == 0 ? "createdAt, name" :
+			       "name, createdAt");
+		if (!b && i % 31 == 0)
+			st_strbuf_addf(&sb, "model D%d {\n  id Int @id\n"
+				       "  status Status @default(PAUSED)\n"
+				       "  code String\n\n  @@unique([code])\n}\n\n",
+				       i);
+		if (b && i % 29 == 0)
+			st_strbuf_addf(&sb, "model N%d {\n  id Int @id\n"
+				       "  status Status @default(ACTIVE)\n"
+				       "  m M%d @relation(fields: [id], "
+				       "references: [id])\n}\n\n", i, i);
+	}
+	return sb.buf;
+}
+
+/* The schema of a text, or NULL when it does not validate. */
+static st_schema *
+load_text(st_ctx *lcx, const char *text)
+{
+	st_source *src = st_source_new(lcx, "gen.prisma", text, strlen(text));
+	st_psl_schema *ast;
+	st_psl_model *pm;
+	st_schema *s;
+
+	if (st_psl_parse_schema(lcx, &src, 1, &ast) < 0 ||
+	    st_psl_validate(lcx, ast, &pm) < 0 ||
+	    st_schema_from_psl(lcx, pm, &s) < 0)
+		return NULL;
+	return s;
+}
+
+/*
+ * st_diff in parts (table pairs in ranges on threads, their steps joined
+ * kind by kind) gives every step as on one thread: the corpus from empty
+ * and from the previous project, the diff-pairs both ways, and a
+ * generated pair of 400 models both ways and from and to nothing.
+ */
+static void
+test_sqlschema_split__diff_steps(void **state)
+{
+	const char *corpus = getenv("STRATA_CORPUS");
+	const char *pairs = "tests/fixtures/diff-pairs";
+	st_ctx *lcx = st_ctx_new(NULL);
+	st_schema *empty = st_schema_empty(lcx), *prev = NULL, *ga, *gb;
+	st_vec names;
+	int n = 0;
+
+	if (!corpus)
+		corpus = "../shared/corpus";
+	par_env(false);
+	if (st_path_is_dir(corpus)) {
+		assert_int_equal(st_dir_list(lcx, corpus, &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			char *path = corpus_schema(lcx->arena,
+				st_path_join(lcx->arena, corpus, names.items[i]));
+			st_schema *s;
+
+			if (!path)
+				continue;
+			par_env(false);
+			s = load(lcx, path);
+			n += assert_diff_steps_same(lcx, empty, s, path);
+			if (prev)
+				n += assert_diff_steps_same(lcx, prev, s, path);
+			if (s)
+				prev = s;
+		}
+	}
+	if (st_path_is_dir(pairs)) {
+		assert_int_equal(st_dir_list(lcx, pairs, &names), 0);
+		for (size_t i = 0; i < names.len; i++) {
+			char *dir = st_path_join(lcx->arena, pairs,
+						 names.items[i]);
+			char *pa = st_path_join(lcx->arena, dir, "a.prisma");
+			char *pb = st_path_join(lcx->arena, dir, "b.prisma");
+			st_schema *a, *b;
+
+			if (!st_path_exists(pa) || !st_path_exists(pb))
+				continue;
+			par_env(false);
+			a = load(lcx, pa);
+			b = a ? load(lcx, pb) : NULL;
+			n += assert_diff_steps_same(lcx, a, b, dir);
+			n += assert_diff_steps_same(lcx, b, a, dir);
+		}
+	}
+	par_env(false);
+	ga = load_text(lcx, gen_schema(lcx->arena, 400, false));
+	gb = load_text(lcx, gen_schema(lcx->arena, 400, true));
+	if (!ga || !gb)
+		for (size_t i = 0; i < lcx->diags.len; i++)
+			print_error("  %s\n", ((st_diag *)lcx->diags.items[i])->msg);
+	assert_non_null(ga);
+	assert_non_null(gb);
+	assert_int_equal(assert_diff_steps_same(lcx, ga, gb, "generated a -> b"), 1);
+	assert_int_equal(assert_diff_steps_same(lcx, gb, ga, "generated b -> a"), 1);
+	assert_int_equal(assert_diff_steps_same(lcx, empty, gb, "generated b"), 1);
+	assert_int_equal(assert_diff_steps_same(lcx, ga, empty, "generated -a"), 1);
+	n += 4;
+	split_env(NULL, NULL);
+	st_ctx_free(lcx);
+	print_message("%d diffs the same step by step in parts\n", n);
+}
+
 int
 main(void)
 {
@@ -601,6 +847,7 @@ main(void)
 		cmocka_unit_test(test_sqlschema_destructive__empty_tables_are_safe),
 		cmocka_unit_test(test_sqlschema_from_psl__implicit_m2m_and_names),
 		cmocka_unit_test(test_sqlschema_split__corpus_and_pairs),
+		cmocka_unit_test(test_sqlschema_split__diff_steps),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
