@@ -1250,7 +1250,8 @@ parser_init(parser *p, st_ctx *cx, const st_source *src, size_t last_rbrace)
  * (st_par_threads() of them, each with a st_ctx of its own) take the
  * pieces, some PIECES per thread, in turn from a shared counter:
  * when a core is busy with something else, its thread takes fewer pieces
- * instead of making the others wait.  Pieces are joined in file order,
+ * instead of making the others wait.  Pieces shrink along the file (the
+ * first is n times the last), so the threads finish close together.  Pieces are joined in file order,
  * whichever thread parsed them.
  */
 #define PAR_MIN (256 * 1024)    /* bytes per part: ~500 models */
@@ -1410,13 +1411,20 @@ parse_split(st_ctx *cx, const parser *whole, unsigned nthreads)
 	split sp;
 	size_t len = whole->len, start = 0, nitems = 0, nblocks = 0;
 	unsigned n = nthreads * PIECES, k = 0;
+	size_t shares = (size_t)n * (n + 1) / 2, share = 0;
 	void **items, **blocks;
 	bool ok = true;
 
+	/* guided: piece i gets n - i of n(n+1)/2 shares, the big pieces
+	 * first and small ones last, so that whichever thread takes the
+	 * last piece is not left parsing alone for long */
 	for (unsigned i = 1; i < n; i++) {
-		size_t from = len / n * i, to = len / n * (i + 1);
-		size_t at = split_point(whole->s, from > start ? from : start,
-					to);
+		size_t from, to, at;
+
+		share += n - (i - 1);
+		from = len * share / shares;
+		to = len * (share + n - i) / shares;
+		at = split_point(whole->s, from > start ? from : start, to);
 
 		if (at > start) {
 			pieces[k].start = start;

@@ -5,6 +5,7 @@
 #include "util/arena.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +63,11 @@ static struct {
 	size_t populated;          /* huge pages below are populated */
 	size_t filling;            /* a prefault step is populating the huge
 	                            * page at filling - HUGE_PAGE (0: none) */
+	atomic_bool more;          /* want may be ahead of populated: read
+	                            * without the mutex, so that an idle
+	                            * worker polling for prefault work does
+	                            * not take it (and keep it from the
+	                            * threads carving blocks) */
 	struct block *free;        /* freed heap blocks */
 } heap = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
@@ -294,6 +300,10 @@ st_arena_reserve(st_arena *a, size_t size)
  * waited behind a run of them for up to 13 ms; a fault takes only the
  * lock of its own mapping.  Writing to memory nobody has yet is safe,
  * and heap_take waits while the page it would carve is being touched.
+ * Idle workers poll st_arena_prefault_step() in their spin loop, so it
+ * answers "nothing to do" from an atomic flag, and takes the mutex only
+ * with trylock: polling through the mutex kept it from the main thread
+ * (freeing a big command's arena at exit took 1 ms of futex calls).
  */
 void
 st_arena_prefault(size_t bytes)
@@ -304,8 +314,10 @@ st_arena_prefault(size_t bytes)
 	pthread_mutex_lock(&heap.mu);
 	if (bytes > HEAP_SIZE - heap.used)
 		bytes = HEAP_SIZE - heap.used;
-	if (heap.used + bytes > heap.want)
+	if (heap.used + bytes > heap.want) {
 		heap.want = heap.used + bytes;
+		atomic_store(&heap.more, true);
+	}
 	pthread_mutex_unlock(&heap.mu);
 }
 
@@ -321,14 +333,7 @@ next_fill(void)
 bool
 st_arena_prefault_pending(void)
 {
-	bool pending;
-
-	if (!heap.base)
-		return false;
-	pthread_mutex_lock(&heap.mu);
-	pending = !heap.filling && next_fill() + HUGE_PAGE <= heap.want;
-	pthread_mutex_unlock(&heap.mu);
-	return pending;
+	return atomic_load_explicit(&heap.more, memory_order_relaxed);
 }
 
 bool
@@ -337,11 +342,15 @@ st_arena_prefault_step(void)
 	size_t p;
 	volatile unsigned char *page;
 
-	if (!heap.base)
+	/* no work, or the heap busy (a thread carving a block, another
+	 * step starting or ending): back to polling, never in anyone's way */
+	if (!atomic_load_explicit(&heap.more, memory_order_relaxed) ||
+	    pthread_mutex_trylock(&heap.mu) != 0)
 		return false;
-	pthread_mutex_lock(&heap.mu);
 	p = next_fill();
 	if (heap.filling || p + HUGE_PAGE > heap.want) {
+		if (!heap.filling)
+			atomic_store(&heap.more, false);
 		pthread_mutex_unlock(&heap.mu);
 		return false;
 	}
