@@ -3,11 +3,14 @@
 # dbmate (npm @dbmate/linux-x64, installed into ~/.cache/strata-bench) and
 # one psql session (apply-with-psql.sh --single-session, the SQL's own
 # cost): full corpus histories and 1000 generated migrations onto fresh
-# databases, then a no-op deploy; peak memory of strata.  One run each;
-# ratios are peer time / strata time.
+# databases, then a no-op deploy; peak memory of strata.  Each full
+# deploy runs BENCH_DEPLOY_RUNS times (default 3), each onto a fresh
+# database, and the median is kept (one run swung 1.1x-1.6x of psql on
+# this VM); ratios are peer time / strata time.
 . "$(dirname "$0")/lib.sh"
 
 ENTRIES=${BENCH_DEPLOY_ENTRIES:-"trigger langfuse comp"}
+RUNS=${BENCH_DEPLOY_RUNS:-3}
 CACHE=${STRATA_BENCH_CACHE:-$HOME/.cache/strata-bench}
 DBMATE="$CACHE/node_modules/@dbmate/linux-x64/bin/dbmate"
 if [ ! -x "$DBMATE" ] && command -v npm >/dev/null 2>&1; then
@@ -29,6 +32,26 @@ once_ms() { # once_ms cmd...: wall ms of one run (exit status in $B_TMP/rc)
 	echo $? >"$B_TMP/rc"
 	e=$(now_ns)
 	echo $(( (e - s) / 1000000 ))
+}
+
+# med_ms cmd...: sets MED to the median wall ms of $RUNS runs of cmd,
+# each onto a fresh database made just before it (cmd reads its name
+# from the exported FRESH at run time, e.g. through sh -c); "fail" when a
+# run failed.  The last run's database stays in $FRESH.
+med_ms() {
+	: >"$B_TMP/runs"
+	r=0
+	bad=0
+	while [ $r -lt "$RUNS" ]; do
+		fresh
+		export FRESH
+		# (in a subshell: once_ms sets s and e, the caller's loop variable)
+		(once_ms "$@") >>"$B_TMP/runs"
+		[ "$(cat "$B_TMP/rc")" = 0 ] || bad=1
+		r=$((r + 1))
+	done
+	MED=$(sort -n "$B_TMP/runs" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	[ $bad = 0 ] || MED=fail
 }
 
 # dbmate wants NNN_name.sql files with "-- migrate:up" headers
@@ -85,43 +108,52 @@ for e in $ENTRIES gen1000; do
 		cp -r "$M" "$P/"
 	fi
 	count=$(ls -d "$M"/*/ | wc -l)
+	# peak memory: one more run, under /usr/bin/time
 	fresh
-	s=$(now_ns)
 	/usr/bin/time -f '%M' -o "$B_TMP/mem" "$STRATA" migrate deploy --url "$B_URL_BASE/$FRESH" --migrations "$M" >"$B_TMP/last.out" 2>&1
-	rc=$?
-	st_ms=$(( ($(now_ns) - s) / 1000000 ))
 	mem=$(awk '{ printf "%.1f", $1 / 1024 }' "$B_TMP/mem")
-	[ $rc -eq 0 ] || st_ms="fail"
-	st_db=$FRESH
+	med_ms sh -c '"$0" migrate deploy --url "$1/$FRESH" --migrations "$2"' "$STRATA" "$B_URL_BASE" "$M"
+	st_ms=$MED
 	# no-op deploy on the migrated database (median of 5)
-	noop_st=$(bench_ms 5 "$STRATA" migrate deploy --url "$B_URL_BASE/$st_db" --migrations "$M")
+	noop_st=$(bench_ms 5 "$STRATA" migrate deploy --url "$B_URL_BASE/$FRESH" --migrations "$M")
 
-	fresh
 	if [ "$e" = gen1000 ]; then
-		ps_ms=$(once_ms bash "$STRATA_CORPUS/apply-with-psql.sh" --single-session "$B_TMP/gen" "$B_URL_BASE/$FRESH")
+		src="$B_TMP/gen"
 	else
-		ps_ms=$(once_ms bash "$STRATA_CORPUS/apply-with-psql.sh" --single-session "$STRATA_CORPUS/$e" "$B_URL_BASE/$FRESH")
+		src="$STRATA_CORPUS/$e"
 	fi
-	[ "$(cat "$B_TMP/rc")" = 0 ] || ps_ms="fail"
 	# the script's own measure of the psql session (without its set-up)
-	w=$(sed -n 's/^RESULT .*wall_s=\([0-9.]*\).*/\1/p' "$B_TMP/last.out")
-	[ -n "$w" ] && [ "$ps_ms" != fail ] && ps_ms=$(awk -v w="$w" 'BEGIN { printf "%d", w * 1000 }')
+	: >"$B_TMP/psruns"
+	ps_ms=""
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		fresh
+		(once_ms bash "$STRATA_CORPUS/apply-with-psql.sh" --single-session "$src" "$B_URL_BASE/$FRESH") >/dev/null
+		w=$(sed -n 's/^RESULT .*wall_s=\([0-9.]*\).*/\1/p' "$B_TMP/last.out")
+		if [ "$(cat "$B_TMP/rc")" != 0 ] || [ -z "$w" ]; then
+			ps_ms=fail
+		else
+			awk -v w="$w" 'BEGIN { printf "%d\n", w * 1000 }' >>"$B_TMP/psruns"
+		fi
+		r=$((r + 1))
+	done
+	[ -n "$ps_ms" ] ||
+		ps_ms=$(sort -n "$B_TMP/psruns" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 
 	dm_ms="-" noop_dm="-"
 	if [ -n "$DBMATE" ]; then
 		rm -rf "$B_TMP/dbmate-$e"
 		to_dbmate "$M" "$B_TMP/dbmate-$e"
-		fresh
-		dm_ms=$(once_ms "$DBMATE" --url "$B_URL_BASE/$FRESH?sslmode=disable" --migrations-dir "$B_TMP/dbmate-$e" --no-dump-schema up)
-		[ "$(cat "$B_TMP/rc")" = 0 ] || dm_ms="fail"
+		med_ms sh -c '"$0" --url "$1/$FRESH?sslmode=disable" --migrations-dir "$2" --no-dump-schema up' \
+			"$DBMATE" "$B_URL_BASE" "$B_TMP/dbmate-$e"
+		dm_ms=$MED
 		noop_dm=$(once_ms "$DBMATE" --url "$B_URL_BASE/$FRESH?sslmode=disable" --migrations-dir "$B_TMP/dbmate-$e" --no-dump-schema up)
 	fi
 
 	pr_ms="-" noop_pr="-"
 	if [ -n "$PRISMA" ]; then
-		fresh
-		pr_ms=$(once_ms bash "$PRISMA" "$P" "$B_URL_BASE/$FRESH")
-		[ "$(cat "$B_TMP/rc")" = 0 ] || pr_ms="fail"
+		med_ms sh -c 'bash "$0" "$1" "$2/$FRESH"' "$PRISMA" "$P" "$B_URL_BASE"
+		pr_ms=$MED
 		noop_pr=$(once_ms bash "$PRISMA" "$P" "$B_URL_BASE/$FRESH")
 	fi
 	printf '%-34s %10s %10s %10s %10s %10s\n' "$e ($count migrations)" "$st_ms" "$ps_ms" "$dm_ms" "$pr_ms" "$mem"
@@ -140,4 +172,4 @@ while read -r e st ps dm pr nst ndm npr; do
 			(npr + 0 > 0) ? sprintf("%.1fx", npr / nst) : "-"
 	}'
 done <"$B_TMP/rows"
-echo "(times in ms, one run each on a fresh database; no-op = deploy with nothing pending)"
+echo "(times in ms, median of $RUNS runs, each on a fresh database; no-op = deploy with nothing pending)"
