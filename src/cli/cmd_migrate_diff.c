@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/project.h"
@@ -37,6 +38,50 @@ static const st_cmd_help help = {
 	"  strata migrate diff --from-schema old.prisma --to-schema prisma/schema.prisma\n"
 	"  strata migrate diff --from-schema a.prisma --to-schema b.prisma --exit-code",
 };
+
+/*
+ * Where --script goes: a big script (megabytes) is written piece by piece
+ * while the renderer still makes the rest (st_render_script_to), with
+ * write(2) and no stdio copy, and never joined into one string.
+ */
+typedef struct script_out {
+	st_ctx *cx;
+	st_file_out file;   /* -o FILE: a temporary file renamed at the end */
+	bool to_file;
+	bool failed;        /* stdout: stop writing (the old fwrite did too) */
+} script_out;
+
+static int
+script_sink(void *arg, const char *text, size_t len)
+{
+	script_out *o = arg;
+
+	if (o->to_file)
+		return st_file_out_write(o->cx, &o->file, text, len);
+	/* like the fwrite this replaced, a failed write to standard output
+	 * is not an error of the command */
+	if (!o->failed && st_fd_write_all(STDOUT_FILENO, text, len) < 0)
+		o->failed = true;
+	return 0;
+}
+
+/* The script to -o FILE (atomically, as Prisma writes the engine's text
+ * as is) or to standard output followed by one more newline. */
+static int
+write_script(st_ctx *cx, const st_diff_result *m, const char *output)
+{
+	script_out o = { .cx = cx, .to_file = output != NULL };
+
+	if (output) {
+		if (st_file_out_open(cx, &o.file, output) < 0 ||
+		    st_render_script_to(cx, m, script_sink, &o) < 0)
+			return cx->err;
+		return st_file_out_commit(cx, &o.file);
+	}
+	fflush(stdout);
+	st_render_script_to(cx, m, script_sink, &o);
+	return script_sink(&o, "\n", 1);
+}
 
 /*
  * One side of the comparison as a migrate/dev.h source.  --*-migrations
@@ -127,11 +172,7 @@ cmd_migrate_diff(st_cli *cli, int argc, char **argv)
 	st_strbuf out;
 	int nfrom, nto, rc;
 
-	/*
-	 * The text (megabytes for a big schema) is built in the command's
-	 * arena, whose big blocks are backed by huge pages: far fewer page
-	 * faults than a malloc'd buffer of the same size.
-	 */
+	/* the summary (a script goes out as it is made: write_script) */
 	st_strbuf_init_arena(&out, cx->arena);
 	rc = st_opt_parse(cli, &help, opts, argc, argv, NULL, NULL);
 	if (rc != ST_OPT_OK)
@@ -158,20 +199,25 @@ cmd_migrate_diff(st_cli *cli, int argc, char **argv)
 		rc = st_cli_report(cli);
 		goto done;
 	}
-	if (script)
-		st_render_script(cx, &out, m);
-	else
-		st_render_summary(&out, m);
-	if (output) {
-		/* Prisma writes the engine's text as is; on stdout it adds a newline */
-		if (st_file_write(cx, output, out.buf, out.len) < 0) {
+	if (script) {
+		if (write_script(cx, m, output) < 0) {
 			rc = st_cli_report(cli);
 			goto done;
 		}
 	} else {
-		st_strbuf_addch(&out, '\n');
-		fwrite(out.buf, 1, out.len, stdout);
-		fflush(stdout);
+		st_render_summary(&out, m);
+		if (output) {
+			/* Prisma writes the engine's text as is; on stdout it
+			 * adds a newline */
+			if (st_file_write(cx, output, out.buf, out.len) < 0) {
+				rc = st_cli_report(cli);
+				goto done;
+			}
+		} else {
+			st_strbuf_addch(&out, '\n');
+			fwrite(out.buf, 1, out.len, stdout);
+			fflush(stdout);
+		}
 	}
 	rc = exit_code && m->steps.len ? 2 : ST_EXIT_OK;
 done:

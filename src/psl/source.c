@@ -1,7 +1,12 @@
 /*
  * source.c - reading a schema from disk: one .prisma file, or every
  * .prisma file below a schema folder (Prisma's prismaSchemaFolder layout),
- * checked to be UTF-8 before anyone parses it.
+ * checked to be UTF-8 before anyone parses it.  The file is read into
+ * memory rather than mapped: mapping a big one saved ~0.3 ms, but a
+ * mapped file truncated by another process while strata reads it (an
+ * editor saving in place) kills the process with SIGBUS.  (Checking a
+ * 2.4 MB schema in parts on two threads was slower: the first section
+ * on threads pays for starting the worker.)
  */
 #include <string.h>
 

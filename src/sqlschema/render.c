@@ -9,22 +9,29 @@
  *
  * A big script is rendered in parts, on threads (util/par.h): the step
  * list is cut into contiguous ranges of about equal work (a CreateTable
- * weighs more than a CreateIndex), part 0 renders its range straight into
- * the script and each other part into a buffer of its own, with a
- * context of its own for the arena work of ALTER TABLE.  The join sizes
- * the script, then the parts copy their SQL into place, again on threads.
- * The only state carried from step to step is the blank line between two
- * steps that rendered something, restored at the join.  The AlterEnum
- * steps look tables and columns up in the schemas' maps, which are
- * filled on first use: they all go to part 0, the only part that uses
- * the maps.
+ * weighs more than a CreateIndex), and each part renders its range into a
+ * buffer of its own, with a context of its own for the arena work of
+ * ALTER TABLE.  There is no join pass: as soon as a part and all before
+ * it are done, the calling thread hands its text on, in order, while the
+ * other threads still render later parts.  st_render_script_to hands it
+ * to a sink (`migrate diff --script` writes it out, so the megabytes of a
+ * big script are never copied into one string); st_render_script renders
+ * part 0 straight into the string and appends the others.  The only state
+ * carried from step to step is the blank line between two steps that
+ * rendered something: each part's buffer starts with its '\n', left out
+ * when nothing came before.  The AlterEnum steps look tables and columns
+ * up in the schemas' maps, which are filled on first use: they all go to
+ * part 0, the only part that uses the maps.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sqlschema/steps.h"
 #include "util/par.h"
 
 #define INDENT "    "
+#define EMPTY_MIGRATION "-- This is an empty migration.\n"
 
 /*
  * Namespaces.  Objects with a rendering schema (multiSchema) are always
@@ -788,37 +795,70 @@ render_steps(rctx *r, st_strbuf *sb, size_t lo, size_t hi)
 /* About 200 bytes of SQL per step: one allocation for most scripts. */
 #define STEP_BYTES 200
 
+typedef struct rstream rstream;
+
 typedef struct rpart {
-	rctx r;              /* r.script: the script (part 0) or buf */
+	rctx r;              /* r.script: the script (in place) or buf */
 	st_strbuf buf;
 	size_t lo, hi;       /* steps [lo, hi) */
 	bool any;            /* rendered something */
-	char *to;            /* the join: where buf goes in the script, */
-	bool blank;          /* after a blank line or not */
+	rstream *out;
+	atomic_bool done;    /* rendered (buf then complete) */
 } rpart;
+
+/*
+ * Where the parts' text goes: to the sink, in order, each part as soon
+ * as it and all before it are rendered, and only from the calling
+ * thread (the sink may write to a file descriptor: a worker thread,
+ * which blocks all signals, would turn a SIGPIPE into EPIPE).
+ */
+struct rstream {
+	st_render_sink sink;
+	void *arg;
+	pthread_t caller;
+	rpart *parts;
+	unsigned np, next;   /* parts [0, next) handed over */
+	bool any;            /* something was */
+	int rc;              /* the sink's first error */
+};
+
+/*
+ * Hands the parts that are ready, in order, to the sink.  A part's buf
+ * starts with the '\n' of the blank line between two steps, left out when
+ * nothing came before it; a part rendered in place (st_render_script's
+ * first) is already where it goes.
+ */
+static void
+send_ready(rstream *st)
+{
+	while (st->next < st->np) {
+		rpart *p = &st->parts[st->next];
+
+		if (!atomic_load_explicit(&p->done, memory_order_acquire))
+			return;
+		st->next++;
+		if (!p->any)
+			continue;
+		if (!st->rc && p->r.script == &p->buf)
+			st->rc = st->sink(st->arg, p->buf.buf + !st->any,
+					  p->buf.len - !st->any);
+		st->any = true;
+	}
+}
 
 static void
 render_part(void *arg)
 {
 	rpart *p = arg;
 
-	if (p->r.script == &p->buf)
+	if (p->r.script == &p->buf) {
 		st_strbuf_grow(&p->buf, (p->hi - p->lo) * STEP_BYTES);
+		st_strbuf_addch(&p->buf, '\n');
+	}
 	p->any = render_steps(&p->r, p->r.script, p->lo, p->hi);
-}
-
-/* A part's SQL to its place in the script (page faults included, the
- * copy of a big script is worth splitting too). */
-static void
-place_part(void *arg)
-{
-	rpart *p = arg;
-	char *to = p->to;
-
-	if (p->blank)
-		*to++ = '\n';
-	memcpy(to, p->buf.buf, p->buf.len);
-	st_strbuf_release(&p->buf);
+	atomic_store_explicit(&p->done, true, memory_order_release);
+	if (pthread_equal(pthread_self(), p->out->caller))
+		send_ready(p->out);
 }
 
 /* Relative rendering time of a step of kind k (measured on a 5000-model
@@ -901,63 +941,75 @@ cut_steps(const st_vec *steps, unsigned np, size_t *cut)
 	}
 }
 
-void
-st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m)
+/*
+ * Renders the script in parts on threads, each part into a buffer of its
+ * own (in the arena of a context of its own, made here on the calling
+ * thread, since making a child arena changes its parent), handed to
+ * sink as described at rstream; with script, the first part is rendered
+ * straight into it instead.  Returns the sink's first error.
+ */
+static int
+render_parts(st_ctx *cx, const st_diff_result *m, st_strbuf *script,
+	     st_render_sink sink, void *arg)
 {
-	size_t n = m->steps.len, cut[ST_PAR_MAX + 1];
-	unsigned np = st_par_parts(n, STEPS_PER_PART);
+	size_t cut[ST_PAR_MAX + 1];
+	unsigned np = st_par_parts(m->steps.len, STEPS_PER_PART);
 	rpart parts[ST_PAR_MAX];
-	size_t total, at[ST_PAR_MAX];
-	bool any;
+	rstream st = { sink, arg, pthread_self(), parts, np, 0, false, 0 };
 
 	cut_steps(&m->steps, np, cut);
 	for (unsigned k = 0; k < np; k++) {
 		rpart *p = &parts[k];
 
-		p->r = (rctx){ cx, m, NULL, sb, 0, m->to->qualify_ns,
+		p->r = (rctx){ cx, m, NULL, script, 0, m->to->qualify_ns,
 			       m->from->qualify_ns };
 		p->buf = (st_strbuf)ST_STRBUF_INIT;
 		p->lo = cut[k];
 		p->hi = cut[k + 1];
 		p->any = false;
-		if (k == 0)
+		p->out = &st;
+		atomic_init(&p->done, false);
+		if (k == 0 && script)
 			continue;
-		/* made here: making a child arena changes its parent; the
-		 * part's text in its arena too, which then starts with a block
-		 * of huge pages rather than heap memory of 4 KB pages */
+		/* the part's text in its own arena, which then starts with a
+		 * block of huge pages rather than heap memory of 4 KB pages */
 		p->r.cx = st_ctx_new(cx->arena);
 		st_arena_reserve(p->r.cx->arena, (p->hi - p->lo) * STEP_BYTES * 2);
 		st_strbuf_init_arena(&p->buf, p->r.cx->arena);
 		p->r.script = &p->buf;
 	}
-	st_strbuf_grow(sb, n * STEP_BYTES);
 	st_par_run(np, render_part, parts, sizeof(parts[0]));
-
-	/*
-	 * join: the parts' SQL in order after part 0's, a blank line
-	 * between two steps; the script grows to its size here, then the
-	 * parts copy themselves into place
-	 */
-	any = parts[0].any;
-	total = sb->len;
-	for (unsigned k = 1; k < np; k++) {
-		rpart *p = &parts[k];
-
-		p->blank = any && p->any;
-		any = any || p->any;
-		at[k] = total;
-		total += p->blank + p->buf.len;
-	}
-	if (np > 1) {
-		st_strbuf_grow(sb, total - sb->len);
-		for (unsigned k = 1; k < np; k++)
-			parts[k].to = sb->buf + at[k];
-		st_par_run(np - 1, place_part, parts + 1, sizeof(parts[0]));
-		st_strbuf_setlen(sb, total);
-	}
-	/* the parts' text lives in their arenas: freed once copied */
-	for (unsigned k = 1; k < np; k++)
+	/* what the calling thread did not hand over between its parts */
+	send_ready(&st);
+	for (unsigned k = script ? 1 : 0; k < np; k++)
 		st_ctx_free(parts[k].r.cx);
-	if (!any)
-		st_strbuf_adds(sb, "-- This is an empty migration.\n");
+	if (!st.any && !st.rc)
+		st.rc = sink(arg, EMPTY_MIGRATION, strlen(EMPTY_MIGRATION));
+	return st.rc;
+}
+
+static int
+append_sink(void *arg, const char *text, size_t len)
+{
+	st_strbuf_add(arg, text, len);
+	return 0;
+}
+
+/*
+ * The first part renders into the script itself (grown to its likely
+ * size first), and the others are appended as they come, by the calling
+ * thread while the other threads still render.
+ */
+void
+st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m)
+{
+	st_strbuf_grow(sb, m->steps.len * STEP_BYTES);
+	render_parts(cx, m, sb, append_sink, sb);
+}
+
+int
+st_render_script_to(st_ctx *cx, const st_diff_result *m,
+		    st_render_sink sink, void *arg)
+{
+	return render_parts(cx, m, NULL, sink, arg);
 }

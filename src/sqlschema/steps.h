@@ -6,7 +6,7 @@
  *	st_diff_result *m;
  *	if (st_diff(cx, from, to, &m) < 0) goto done;
  *	st_strbuf sql = ST_STRBUF_INIT;
- *	st_render_script(&sql, m);      // Prisma's exact migration.sql text
+ *	st_render_script(cx, &sql, m);  // Prisma's exact migration.sql text
  *
  * The step kinds, their order and their names are Prisma's
  * (SqlMigrationStep); steps point into the two schemas, which must
@@ -135,6 +135,22 @@ void st_render_step(st_ctx *cx, const st_diff_result *m, const st_step *s,
  * `migrate diff --script` prints it followed by one more newline.
  */
 void st_render_script(st_ctx *cx, st_strbuf *sb, const st_diff_result *m);
+/*
+ * Receives a script in pieces (st_render_script_to): 0, or a negative
+ * ST_E* code after which it is not called again.
+ */
+typedef int (*st_render_sink)(void *arg, const char *text, size_t len);
+/*
+ * The same bytes as st_render_script, handed to sink piece by piece in
+ * order as they are rendered, never joined into one string: a big script
+ * is written out (sink writes to a file) while later parts are still
+ * being rendered on other threads.  The sink is called on the calling
+ * thread only, one call at a time; the text it gets is valid during the
+ * call.  Returns 0, or the sink's first error (the rest is still
+ * rendered but not handed over).
+ */
+int st_render_script_to(st_ctx *cx, const st_diff_result *m,
+			st_render_sink sink, void *arg);
 /* Prisma's human summary (drift summary); "No difference detected." when empty. */
 void st_render_summary(st_strbuf *sb, const st_diff_result *m);
 

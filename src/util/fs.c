@@ -14,12 +14,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int
-st_file_read(st_ctx *cx, const char *path, char **out, size_t *len)
+/*
+ * Opens path for reading and checks that it is a regular file of at
+ * most ST_FS_MAX_FILE bytes: the descriptor, or a negative code with
+ * st_file_read's messages.
+ */
+static int
+open_regular(st_ctx *cx, const char *path, struct stat *st)
 {
-	struct stat st;
-	char *buf;
-	size_t got = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -30,49 +32,70 @@ st_file_read(st_ctx *cx, const char *path, char **out, size_t *len)
 		return st_err_set(cx, ST_ERROR, "could not open file \"%s\": %s",
 				  path, strerror(errno));
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return st_err_set(cx, ST_ERROR, "\"%s\" is not a regular file",
 				  path);
 	}
-	if ((unsigned long long)st.st_size > ST_FS_MAX_FILE) {
+	if ((unsigned long long)st->st_size > ST_FS_MAX_FILE) {
 		close(fd);
 		st_err_set(cx, ST_ERROR, "file \"%s\" is too large (%lld bytes)",
-			   path, (long long)st.st_size);
+			   path, (long long)st->st_size);
 		st_err_detail(cx, "strata reads files of at most %u MiB.",
 			      ST_FS_MAX_FILE / (1024 * 1024));
 		return cx->err;
 	}
-	buf = st_alloc(cx->arena, (size_t)st.st_size + 1);
+	return fd;
+}
+
+/* Reads the size bytes of fd into buf (fewer when the file shrank). */
+static int
+read_all(st_ctx *cx, const char *path, int fd, char *buf, size_t size,
+	 size_t *got)
+{
+	*got = 0;
+	while (*got < size) {
+		ssize_t n = read(fd, buf + *got, size - *got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return st_err_set(cx, ST_ERROR,
+					  "could not read file \"%s\": %s",
+					  path, strerror(errno));
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+/* The rest of st_file_read, on fd (which it closes). */
+static int
+read_fd(st_ctx *cx, const char *path, int fd, const struct stat *st,
+	char **out, size_t *len)
+{
+	char *buf = st_alloc(cx->arena, (size_t)st->st_size + 1);
+	size_t got;
+	int rc;
+
 #ifdef MADV_POPULATE_WRITE
 	/* A big file's buffer is fresh memory from the kernel: map all of it
 	 * in one call rather than one page fault per 4 KB while read()
 	 * copies (a 2.4 MB schema reads ~0.3 ms faster; an old kernel
 	 * refuses the advice, and then the faults happen as before). */
-	if (st.st_size >= 1024 * 1024) {
+	if (st->st_size >= 1024 * 1024) {
 		uintptr_t a = ((uintptr_t)buf + 4095) & ~(uintptr_t)4095;
-		uintptr_t e = ((uintptr_t)buf + (size_t)st.st_size) & ~(uintptr_t)4095;
+		uintptr_t e = ((uintptr_t)buf + (size_t)st->st_size) & ~(uintptr_t)4095;
 
 		if (e > a)
 			(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
 	}
 #endif
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return st_err_set(cx, ST_ERROR,
-					  "could not read file \"%s\": %s",
-					  path, strerror(errno));
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	rc = read_all(cx, path, fd, buf, (size_t)st->st_size, &got);
 	close(fd);
+	if (rc < 0)
+		return rc;
 	buf[got] = '\0';
 	*out = buf;
 	if (len)
@@ -81,39 +104,91 @@ st_file_read(st_ctx *cx, const char *path, char **out, size_t *len)
 }
 
 int
-st_file_write(st_ctx *cx, const char *path, const char *data, size_t len)
+st_file_read(st_ctx *cx, const char *path, char **out, size_t *len)
 {
-	char *tmp = st_strfmt(cx->arena, "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	size_t done = 0;
+	struct stat st;
+	int fd = open_regular(cx, path, &st);
 
 	if (fd < 0)
-		return st_err_set(cx, ST_ERROR, "could not create file \"%s\": %s",
-				  path, strerror(errno));
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
+		return fd;
+	return read_fd(cx, path, fd, &st, out, len);
+}
+
+int
+st_fd_write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int e = errno;
-
-			close(fd);
-			unlink(tmp);
-			return st_err_set(cx, ST_ERROR,
-					  "could not write file \"%s\": %s",
-					  path, strerror(e));
-		}
-		done += (size_t)n;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		return st_err_set(cx, ST_ERROR, "could not write file \"%s\": %s",
-				  path, strerror(e));
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int
+st_file_out_open(st_ctx *cx, st_file_out *f, const char *path)
+{
+	f->path = path;
+	f->tmp = st_strfmt(cx->arena, "%s.tmp.%ld", path, (long)getpid());
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0)
+		return st_err_set(cx, ST_ERROR, "could not create file \"%s\": %s",
+				  path, strerror(errno));
+	return 0;
+}
+
+int
+st_file_out_write(st_ctx *cx, st_file_out *f, const char *data, size_t len)
+{
+	if (st_fd_write_all(f->fd, data, len) < 0) {
+		int e = errno;
+
+		st_file_out_abort(f);
+		return st_err_set(cx, ST_ERROR, "could not write file \"%s\": %s",
+				  f->path, strerror(e));
+	}
+	return 0;
+}
+
+int
+st_file_out_commit(st_ctx *cx, st_file_out *f)
+{
+	int rc = close(f->fd);
+
+	f->fd = -1;
+	if (rc < 0 || rename(f->tmp, f->path) < 0) {
+		int e = errno;
+
+		unlink(f->tmp);
+		return st_err_set(cx, ST_ERROR, "could not write file \"%s\": %s",
+				  f->path, strerror(e));
+	}
+	return 0;
+}
+
+void
+st_file_out_abort(st_file_out *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	unlink(f->tmp);
+}
+
+int
+st_file_write(st_ctx *cx, const char *path, const char *data, size_t len)
+{
+	st_file_out f;
+
+	if (st_file_out_open(cx, &f, path) < 0 ||
+	    st_file_out_write(cx, &f, data, len) < 0)
+		return cx->err;
+	return st_file_out_commit(cx, &f);
 }
 
 bool
