@@ -9,9 +9,15 @@
  * on threads pays for starting the worker.)
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "psl/psl.h"
 #include "util/fs.h"
+#include "util/par.h"
+
+/* A file this big is parsed on threads (parser.c's split starts at
+ * 512 KB with two threads). */
+#define BIG_SOURCE (512 * 1024)
 
 static bool
 has_prisma_ext(const char *name)
@@ -63,8 +69,15 @@ read_one(st_ctx *cx, const char *path, st_vec *out)
 	char *data;
 	size_t len, bad;
 	st_source *src;
+	struct stat st;
 	int rc;
 
+	/* a big schema: the idle workers start making the memory of the
+	 * whole pipeline ready (~32 bytes a byte of schema: the tree, the
+	 * model, the SQL schema, the steps) while this thread reads and
+	 * checks the file (see util/par.h) */
+	if (stat(path, &st) == 0 && st.st_size >= BIG_SOURCE)
+		st_par_prefault((size_t)st.st_size * 32);
 	if ((rc = st_file_read(cx, path, &data, &len)) < 0)
 		return rc;
 	src = st_source_adopt(cx, path, data, len);

@@ -783,16 +783,21 @@ push_models(calc *c)
 	const st_psl_datasource *ds = c->pm->datasource;
 	size_t n = c->pm->nmodels;
 	unsigned np = st_par_parts(n, MODELS_PER_PART);
+	size_t shares = (size_t)np * (np + 1) / 2;
 	part parts[ST_PAR_MAX];
 	int fk_base;
 
-	for (unsigned k = 0; k < np; k++) {
+	for (unsigned k = 0, share = 0; k < np; k++) {
 		part *p = &parts[k];
 
 		memset(p, 0, sizeof(*p));
 		p->c = *c;
-		p->lo = n * k / np;
-		p->hi = n * (k + 1) / np;
+		/* guided: part k gets np - k of np(np+1)/2 shares, big parts
+		 * first and small ones last, so that the threads finish
+		 * together */
+		p->lo = n * share / shares;
+		share += np - k;
+		p->hi = k + 1 == np ? n : n * share / shares;
 		p->fks = !ds || !ds->relation_mode_prisma;
 		if (k == 0)
 			continue;
