@@ -304,7 +304,7 @@ typedef struct psl__names {
 	size_t nix;             /* global keys, all models' */
 	size_t *ixfirst;
 	const char **gkeys;
-	uint32_t *glen;         /* gkeys[k]'s length and hash (key_hash) */
+	uint32_t *glen;         /* gkeys[k]'s length and hash (st_map_hash) */
 	uint32_t *ghash;
 	size_t **lcs;
 	size_t *fkn;
@@ -312,29 +312,6 @@ typedef struct psl__names {
 	unsigned char *local_clash; /* some local count above 1 */
 	unsigned char *long_name;   /* some `map` name too long */
 } names_fill;
-
-/* FNV-1a over 8-byte words and a final mix, as util/map.c: the global
- * keys are hashed in the parts that make them (psl__names_fill), and the
- * counting (count_shard) only probes. */
-static uint32_t
-key_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 1099511628211ULL;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	h ^= h >> 32;
-	h *= 0x9E3779B97F4A7C15ULL;
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
 
 /* names_fill for models[from, to), and the explicit names' lengths
  * checked meanwhile (no message: see names_fill). */
@@ -367,7 +344,7 @@ psl__names_fill(psl__v *v, size_t from, size_t to, void *arg)
 			len = strlen(key);
 			nf->gkeys[k] = key;
 			nf->glen[k] = (uint32_t)len;
-			nf->ghash[k++] = key_hash(key, len);
+			nf->ghash[k++] = st_map_hash(key, len);
 		}
 		for (size_t j = 0; j < nf->fkn[i]; j++)
 			if (is_too_long(fks[j]->map))

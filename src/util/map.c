@@ -7,29 +7,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* FNV-1a over 8-byte words, then a final mix: cheap for the short
- * identifiers maps hold, and well spread in the low bits we mask (32 of
- * them are kept: tables never get near 2^32 slots). */
-static uint32_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 1099511628211ULL;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	h ^= h >> 32;
-	h *= 0x9E3779B97F4A7C15ULL;
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
 void
 st_map_init(st_map *m, st_arena *a)
 {
@@ -74,7 +51,7 @@ grow(st_map *m)
 void *
 st_map_putn(st_map *m, const char *key, size_t keylen, void *value)
 {
-	uint32_t h = hash(key, keylen);
+	uint32_t h = st_map_hash(key, keylen);
 	st_map_entry *e;
 	void *prev;
 
@@ -110,7 +87,7 @@ st_map_getn(const st_map *m, const char *key, size_t keylen)
 	 * to hash for */
 	if (!m->len)
 		return NULL;
-	e = find(m, key, keylen, hash(key, keylen));
+	e = find(m, key, keylen, st_map_hash(key, keylen));
 	return e && e->key ? e->value : NULL;
 }
 
@@ -129,6 +106,6 @@ st_map_has(const st_map *m, const char *key)
 	if (!m->len)
 		return false;
 	n = strlen(key);
-	e = find(m, key, n, hash(key, n));
+	e = find(m, key, n, st_map_hash(key, n));
 	return e && e->key;
 }

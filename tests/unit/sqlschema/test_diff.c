@@ -22,6 +22,7 @@
 #include "util/fs.h"
 #include "util/par.h"
 
+#include "unit/load_schema.h"
 #include "unit/split_env.h"
 
 static st_ctx *cx;
@@ -436,26 +437,6 @@ par_env(bool split)
 	split_env(split ? "4" : "1", split ? "1" : NULL);
 }
 
-/* The schema of a file or folder, or NULL when it does not validate. */
-static st_schema *
-load(st_ctx *lcx, const char *path)
-{
-	st_vec srcs;
-	st_psl_schema *ast;
-	st_psl_model *pm;
-	st_schema *s;
-
-	if (!path)
-		return st_schema_empty(lcx);
-	if (st_psl_read_sources(lcx, path, &srcs) < 0 ||
-	    st_psl_parse_schema(lcx, (st_source **)srcs.items, srcs.len,
-				&ast) < 0 ||
-	    st_psl_validate(lcx, ast, &pm) < 0 ||
-	    st_schema_from_psl(lcx, pm, &s) < 0)
-		return NULL;
-	return s;
-}
-
 /* What the script does not show of a schema: ids and positions. */
 static void
 dump_ids(st_strbuf *sb, const st_schema *s)
@@ -493,8 +474,8 @@ diff_text(st_strbuf *out, const char *a, const char *b, bool split)
 	par_env(split);
 	if (split)
 		assert_int_equal(st_par_parts(2, 1000), 2);
-	from = load(lcx, a);
-	to = from ? load(lcx, b) : NULL;
+	from = load_schema(lcx, a);
+	to = from ? load_schema(lcx, b) : NULL;
 	if (to) {
 		assert_int_equal(st_diff(lcx, from, to, &m), 0);
 		st_render_script(lcx, out, m);
@@ -788,7 +769,7 @@ test_sqlschema_split__diff_steps(void **state)
 			if (!path)
 				continue;
 			par_env(false);
-			s = load(lcx, path);
+			s = load_schema(lcx, path);
 			n += assert_diff_steps_same(lcx, empty, s, path);
 			if (prev)
 				n += assert_diff_steps_same(lcx, prev, s, path);
@@ -808,8 +789,8 @@ test_sqlschema_split__diff_steps(void **state)
 			if (!st_path_exists(pa) || !st_path_exists(pb))
 				continue;
 			par_env(false);
-			a = load(lcx, pa);
-			b = a ? load(lcx, pb) : NULL;
+			a = load_schema(lcx, pa);
+			b = a ? load_schema(lcx, pb) : NULL;
 			n += assert_diff_steps_same(lcx, a, b, dir);
 			n += assert_diff_steps_same(lcx, b, a, dir);
 		}

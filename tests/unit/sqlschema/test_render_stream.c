@@ -25,6 +25,7 @@
 #include "util/fs.h"
 #include "util/par.h"
 
+#include "unit/load_schema.h"
 #include "unit/split_env.h"
 
 /* What a sink was given. */
@@ -49,26 +50,6 @@ collect_sink(void *arg, const char *text, size_t len)
 	return c->calls == c->fail_at ? ST_EUSAGE : 0;
 }
 
-static st_schema *
-load(st_ctx *lcx, const char *path)
-{
-	st_vec srcs;
-	st_psl_schema *ast;
-	st_psl_model *pm;
-	st_schema *s;
-
-	if (!path)
-		return st_schema_empty(lcx);
-	if (st_psl_read_sources(lcx, path, &srcs) < 0 ||
-	    st_psl_parse_schema(lcx, (st_source **)srcs.items, srcs.len,
-				&ast) < 0 ||
-	    st_psl_validate(lcx, ast, &pm) < 0 ||
-	    st_diag_count(lcx, ST_SEV_ERROR) ||
-	    st_schema_from_psl(lcx, pm, &s) < 0)
-		return NULL;
-	return s;
-}
-
 /*
  * The script from a to b (NULL: the empty schema) three ways: one thread
  * into a string (the reference), then streamed on one thread and forced
@@ -85,8 +66,8 @@ assert_stream_same(const char *a, const char *b)
 	int ok = 0;
 
 	split_env("1", NULL);
-	from = load(lcx, a);
-	to = from ? load(lcx, b) : NULL;
+	from = load_schema(lcx, a);
+	to = from ? load_schema(lcx, b) : NULL;
 	if (!to)
 		goto done;
 	assert_int_equal(st_diff(lcx, from, to, &m), 0);
@@ -235,7 +216,7 @@ test_sqlschema_render_stream__sink_error_stops(void **state)
 
 	(void)state;
 	split_env("4", "1");
-	to = load(lcx, path);
+	to = load_schema(lcx, path);
 	assert_non_null(to);
 	assert_int_equal(st_diff(lcx, st_schema_empty(lcx), to, &m), 0);
 	assert_int_equal(st_render_script_to(lcx, m, collect_sink, &c), ST_EUSAGE);
