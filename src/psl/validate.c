@@ -1238,34 +1238,6 @@ models_part_run(void *arg)
 	p->fn(&p->v, p->from, p->to, p->arg);
 }
 
-/* Appends from's items to to: grown once (doubling, as st_vec_push
- * grows) and copied at once, as the join of phases 1 to 3 appends tens
- * of thousands of items (relation fields, native types) on this thread.
- * (util/vec.h has no append of many items.) */
-static void
-vec_append(st_vec *to, const st_vec *from)
-{
-	size_t need = to->len + from->len;
-
-	if (!from->len)
-		return;
-	if (need > to->cap) {
-		size_t cap = to->cap ? to->cap * 2 : 8;
-		void **items;
-
-		while (cap < need)
-			cap *= 2;
-		items = st_alloc_array(to->arena, cap, sizeof(*items));
-		if (to->len)
-			memcpy(items, to->items, to->len * sizeof(*items));
-		to->items = items;
-		to->cap = cap;
-	}
-	memcpy(to->items + to->len, from->items,
-	       from->len * sizeof(*to->items));
-	to->len = need;
-}
-
 /* A part's copy of v, with state of its own (made on this thread: making
  * a child arena changes its parent). */
 static void
@@ -1331,12 +1303,12 @@ psl__par_models(psl__v *v, psl__part_fn *fn, void *arg, size_t per_model)
 	for (unsigned k = 1; k < nparts; k++) {
 		const psl__v *pv = &parts[k].v;
 
-		vec_append(&v->cx->diags, &pv->cx->diags);
-		vec_append(&v->relfields, &pv->relfields);
-		vec_append(&v->m2m, &pv->m2m);
-		vec_append(&v->natives, &pv->natives);
-		vec_append(&v->deferred, &pv->deferred);
-		vec_append(&v->unresolved, &pv->unresolved);
+		st_vec_append(&v->cx->diags, &pv->cx->diags);
+		st_vec_append(&v->relfields, &pv->relfields);
+		st_vec_append(&v->m2m, &pv->m2m);
+		st_vec_append(&v->natives, &pv->natives);
+		st_vec_append(&v->deferred, &pv->deferred);
+		st_vec_append(&v->unresolved, &pv->unresolved);
 		v->nerrors += pv->nerrors;
 		v->any_ix_name |= pv->any_ix_name;
 	}

@@ -818,8 +818,7 @@ push_models(calc *c)
 	for (unsigned k = 1; k < np; k++) {
 		part *p = &parts[k];
 
-		for (size_t i = 0; i < p->s.tables.len; i++)
-			st_vec_push(&c->s->tables, p->s.tables.items[i]);
+		st_vec_append(&c->s->tables, &p->s.tables);
 		p->index_base = c->s->next_index_id;
 		c->s->next_index_id += p->s.next_index_id;
 		p->s.next_fk_id = fk_base;

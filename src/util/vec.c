@@ -39,6 +39,16 @@ st_vec_push(st_vec *v, void *item)
 	v->items[v->len++] = item;
 }
 
+void
+st_vec_append(st_vec *to, const st_vec *from)
+{
+	if (!from->len)
+		return;
+	reserve(to, to->len + from->len);
+	memcpy(to->items + to->len, from->items, from->len * sizeof(void *));
+	to->len += from->len;
+}
+
 void *
 st_vec_pop(st_vec *v)
 {

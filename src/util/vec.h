@@ -25,6 +25,8 @@ void st_vec_push(st_vec *v, void *item);
 void *st_vec_pop(st_vec *v);
 void st_vec_insert(st_vec *v, size_t at, void *item);
 void st_vec_remove(st_vec *v, size_t at);
+/* Appends all of from's items to to, growing it once. */
+void st_vec_append(st_vec *to, const st_vec *from);
 void st_vec_sort(st_vec *v, int (*cmp)(const void *a, const void *b));
 /* The last item, or NULL when empty. */
 void *st_vec_last(const st_vec *v);
