@@ -886,6 +886,8 @@ names(psl__v *v, const block_counts *bc, size_t **fields_before)
 		const st_psl_block *b = s->blocks[i];
 		const st_psl_block *prev;
 		st_psl_rmodel *m = NULL, *pm;
+		bool is_model;
+		size_t len;
 
 		/* this thread waits on memory here, block after block (the
 		 * parser's parts left them in other caches, and this loop is
@@ -900,9 +902,6 @@ names(psl__v *v, const block_counts *bc, size_t **fields_before)
 		}
 		if (i + 4 < s->nblocks)
 			__builtin_prefetch(s->blocks[i + 4]->name.name);
-		bool is_model;
-		size_t len;
-
 		if (b->kind == ST_PSL_DATASOURCE || b->kind == ST_PSL_GENERATOR ||
 		    !b->name.name)
 			continue;
