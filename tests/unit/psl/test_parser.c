@@ -999,16 +999,7 @@ test_psl_parser__parts(void **state)
 	/* the corpus: files and folders */
 	if (!corpus)
 		corpus = "../shared/corpus";
-	if (st_path_is_dir(corpus)) {
-		assert_int_equal(st_dir_list(cx, corpus, &names), 0);
-		for (size_t i = 0; i < names.len; i++) {
-			const char *p = corpus_schema(cx->arena,
-				st_path_join(cx->arena, corpus, names.items[i]));
-
-			if (p)
-				st_vec_push(&paths, (void *)p);
-		}
-	} else {
+	if (!corpus_schemas(cx, corpus, &paths)) {
 		print_message("corpus not found at %s (set STRATA_CORPUS)\n",
 			      corpus);
 	}

@@ -695,16 +695,7 @@ test_validate_split__fixtures_and_corpus(void **state)
 		fprintf(stderr, "test_validate_split: no %s (run from the "
 			"source tree): golden cases skipped\n", fixtures);
 	}
-	if (st_path_is_dir(corpus)) {
-		assert_int_equal(st_dir_list(lcx, corpus, &names), 0);
-		for (size_t i = 0; i < names.len; i++) {
-			char *path = corpus_schema(lcx->arena,
-				st_path_join(lcx->arena, corpus, names.items[i]));
-
-			if (path)
-				st_vec_push(&dirs, path);
-		}
-	} else {
+	if (!corpus_schemas(lcx, corpus, &dirs)) {
 		fprintf(stderr, "test_validate_split: no corpus at %s (set "
 			"STRATA_CORPUS): corpus skipped\n", corpus);
 	}
